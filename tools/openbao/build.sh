@@ -35,6 +35,11 @@ start=$(date +%s)
     -ldflags "-s -w -X github.com/hashicorp/vault/version.Version=${version} -X github.com/hashicorp/vault/version.VersionPrerelease=" \
     github.com/hashicorp/vault
 )
+reported="$("${bin}.tmp" version 2>&1 || true)"
+case "$reported" in
+  *"v${version}"*) ;;
+  *) echo "openbao: the built binary does not report v${version}: ${reported}" >&2; exit 1 ;;
+esac
 mv "${bin}.tmp" "$bin"
-echo "openbao: built in $(( $(date +%s) - start ))s: $("$bin" version)" >&2
+echo "openbao: built in $(( $(date +%s) - start ))s: ${reported}" >&2
 echo "$bin"

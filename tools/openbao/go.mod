@@ -2,6 +2,10 @@ module github.com/sysmanage/multitenancy/tools/openbao
 
 go 1.24
 
+// gosnowflake (linked into the server) parses bundled CA certificates with a
+// negative serial number at start-up; Go >= 1.23 rejects them unless this is set.
+godebug x509negativeserial=1
+
 replace github.com/hashicorp/vault/sdk => github.com/hashicorp/vault/sdk v0.9.2
 
 tool github.com/hashicorp/vault
