@@ -1,0 +1,70 @@
+# A thin facade over npm / Nx scripts. Every target named in the README works on
+# a fresh machine of this project's kind (Node 20, Go for the OpenBAO build).
+SHELL := /bin/bash
+export NX_DAEMON := false
+export NX_NO_CLOUD := true
+export NX_TUI := false
+export SCARF_ANALYTICS := false
+NX := npx --no-install nx
+ARGS ?=
+
+.PHONY: up install-dev build typecheck lint lint-migrations format-check test test-unit openbao \
+        migrate migrate-tenants license start stop status clean
+
+## up: install everything, then start the stack in its default (collapsed) mode
+up: install-dev start
+
+## install-dev: install the exact dependency tree from package-lock.json
+install-dev:
+	npm ci --no-audit --no-fund
+
+## build: compile every app and library into dist/
+build:
+	$(NX) run-many -t build --output-style=static
+
+typecheck:
+	$(NX) run-many -t typecheck --output-style=static
+
+## lint: ESLint (module boundaries included, --max-warnings 0) and the migration lint
+lint: lint-migrations
+	$(NX) run-many -t lint --output-style=static
+
+lint-migrations:
+	node tools/run-app.mjs migrator lint
+
+format-check:
+	npx --no-install prettier --check .
+
+## test: lint, typecheck, build, then every unit and integration test against
+## real PostgreSQL, NATS/JetStream and OpenBAO started by libs/testing
+test: openbao lint typecheck build
+	$(NX) run-many -t test --output-style=static
+
+## openbao: build the secrets-engine server from the Go module proxy (cached)
+openbao:
+	@tools/openbao/build.sh >/dev/null
+
+## migrate: apply registry -> shared -> tenant chains (fan-out when multi-tenant)
+migrate:
+	node tools/run-app.mjs migrator $(ARGS)
+
+## migrate-tenants: only the tenant-chain fan-out over every tenant database
+migrate-tenants:
+	node tools/run-app.mjs migrator --tenants-only $(ARGS)
+
+## license: the license tool, e.g. make license ARGS='keygen'
+license:
+	node tools/run-app.mjs license $(ARGS)
+
+## start / stop / status: the development stack (see README)
+start:
+	node tools/stack/stack.mjs start
+
+stop:
+	node tools/stack/stack.mjs stop
+
+status:
+	node tools/stack/stack.mjs status
+
+clean:
+	rm -rf dist .nx coverage
