@@ -1,1 +1,38 @@
-export {};
+export { ContractError, ContractErrorCode, type FieldError } from './validation/contract.error';
+export { encodeMessage, validateMessage } from './validation/validate-message';
+export { subjectToken } from './validation/subject-token';
+
+export { TENANT_SLUG_PATTERN, TenantStatus } from './tenant-events/tenant-status';
+export {
+  TENANT_EVENTS_WILDCARD,
+  TenantEventKind,
+  tenantEventSubject,
+} from './tenant-events/tenant-events.subjects';
+export { TenantEvent } from './tenant-events/tenant-event.message';
+
+export {
+  PROVISIONER_CONSUMER,
+  PROVISIONING_COMMANDS_SUBJECT,
+  PROVISIONING_STREAM,
+} from './provisioning/provisioning.subjects';
+export { ProvisioningAction, ProvisioningCommand } from './provisioning/provisioning-command.message';
+
+export {
+  INGEST_STREAM,
+  INGEST_STREAM_SUBJECTS,
+  ingestSubject,
+  ingestTenantFilter,
+} from './ingest/ingest.subjects';
+export { INGEST_MESSAGE_TYPE_PATTERN, IngestMessage } from './ingest/ingest-message.message';
+
+export { MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP } from './migrate/migrate.subjects';
+export {
+  MigrateTenantFailure,
+  MigrateTenantReply,
+  MigrateTenantRequest,
+} from './migrate/migrate-tenant.message';
+
+export { NatsConnectionError, NatsConnectionErrorCode } from './nats/nats-connection.error';
+export { NatsConnectionModule } from './nats/nats-connection.module';
+export { NATS_CONNECTION, type NatsConnectionOptions } from './nats/nats-connection.options';
+export { closeNatsConnection, openNatsConnection } from './nats/open-nats-connection';

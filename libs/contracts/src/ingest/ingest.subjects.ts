@@ -1,0 +1,17 @@
+import { subjectToken } from '../validation/subject-token';
+
+/** JetStream stream holding every agent message until its tenant's writer stored it. */
+export const INGEST_STREAM = 'INGEST';
+const PREFIX = 'sysmanage.ingest';
+/** The subjects INGEST_STREAM captures. */
+export const INGEST_STREAM_SUBJECTS: readonly string[] = [`${PREFIX}.>`];
+
+/** `sysmanage.ingest.<tenantId>.<type>`: where ingest publishes one tenant's message of one type. */
+export function ingestSubject(tenantId: string, type: string): string {
+  return `${PREFIX}.${subjectToken(tenantId, 'tenant id')}.${subjectToken(type, 'message type')}`;
+}
+
+/** `sysmanage.ingest.<tenantId>.>`: a tenant writer's consumer filter, every type of one tenant. */
+export function ingestTenantFilter(tenantId: string): string {
+  return `${PREFIX}.${subjectToken(tenantId, 'tenant id')}.>`;
+}
