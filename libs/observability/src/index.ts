@@ -4,6 +4,7 @@ export { PinoLoggerService } from './logging/pino-logger.service';
 export { REDACT_PATHS, REDACTED } from './logging/redaction';
 export type { CheckOutcome, HealthCheck, ReadinessReport } from './health/health-check';
 export { HealthChecks } from './health/health-checks';
+export { provideHealthCheck } from './health/provide-health-check';
 export { natsHealthCheck } from './health/nats-health-check';
 export { postgresHealthCheck } from './health/postgres-health-check';
 export { DEFAULT_CHECK_TIMEOUT_MS, runHealthChecks, type CheckFailure } from './health/run-health-checks';
@@ -14,3 +15,4 @@ export { ObservabilityError, ObservabilityErrorCode } from './observability.erro
 export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability.options';
 export { OBSERVABILITY_OPTIONS, ROOT_LOGGER } from './observability.tokens';
+export { startHttpService, type HttpServiceOptions } from './service/start-http-service';

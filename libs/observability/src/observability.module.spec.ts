@@ -1,15 +1,7 @@
-import {
-  Controller,
-  Get,
-  Injectable,
-  Logger,
-  Module,
-  type INestApplication,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Controller, Get, Logger, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { HealthChecks } from './health/health-checks';
+import { provideHealthCheck } from './health/provide-health-check';
 import { createLogger } from './logging/create-logger';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { ObservabilityModule } from './observability.module';
@@ -30,21 +22,20 @@ class ThingsController {
   }
 }
 
-@Injectable()
-class LateCheckRegistrar implements OnModuleInit {
-  constructor(private readonly checks: HealthChecks) {}
+const FAKE_DB = Symbol('FAKE_DB');
+const fakeDb = {
+  ping: async () => {
+    if (!health.database) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+  },
+};
 
-  onModuleInit(): void {
-    this.checks.register({
-      name: 'database',
-      check: async () => {
-        if (!health.database) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-      },
-    });
-  }
-}
-
-@Module({ controllers: [ThingsController], providers: [LateCheckRegistrar] })
+@Module({
+  controllers: [ThingsController],
+  providers: [
+    { provide: FAKE_DB, useValue: fakeDb },
+    provideHealthCheck(FAKE_DB, (db: typeof fakeDb) => ({ name: 'database', check: () => db.ping() })),
+  ],
+})
 class FeatureModule {}
 
 describe('ObservabilityModule', () => {
@@ -155,5 +146,14 @@ describe('ObservabilityModule', () => {
     expect(series('http_request_duration_seconds_bucket')).toContainEqual(
       expect.stringMatching(/le="0.005".*route="\/things\/:id"/),
     );
+  });
+});
+
+// Last: a second Nest context in one process takes over Nest's static Logger.
+describe('provideHealthCheck', () => {
+  it('is a no-op in a module graph without ObservabilityModule', async () => {
+    const bare = await Test.createTestingModule({ imports: [FeatureModule] }).compile();
+    await expect(bare.init()).resolves.toBeDefined();
+    await bare.close();
   });
 });

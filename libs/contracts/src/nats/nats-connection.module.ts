@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { natsHealthCheck, provideHealthCheck } from '@sysmanage/observability';
 import type { NatsConnection } from 'nats';
 import { closeNatsConnection, openNatsConnection } from './open-nats-connection';
 import {
@@ -21,7 +22,10 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   }
 }
 
-/** The process's one NATS connection, injectable everywhere as NATS_CONNECTION; drained at shutdown. */
+/**
+ * The process's one NATS connection, injectable everywhere as NATS_CONNECTION;
+ * drained at shutdown; registered as the `nats` readiness check.
+ */
 @Module({})
 export class NatsConnectionModule {
   static forRoot(options: NatsConnectionOptions): DynamicModule {
@@ -32,6 +36,8 @@ export class NatsConnectionModule {
         { provide: NATS_CONNECTION_OPTIONS, useValue: options },
         { provide: NATS_CONNECTION, useFactory: () => openNatsConnection(options) },
         NatsConnectionCloser,
+        // /health/ready then covers NATS in every service that has ObservabilityModule.
+        provideHealthCheck(NATS_CONNECTION, (nc: NatsConnection) => natsHealthCheck(() => nc)),
       ],
       exports: [NATS_CONNECTION],
     };
