@@ -16,3 +16,10 @@ export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability.options';
 export { OBSERVABILITY_OPTIONS, ROOT_LOGGER } from './observability.tokens';
 export { startHttpService, type HttpServiceOptions } from './service/start-http-service';
+export {
+  launchHttpService,
+  runServiceMain,
+  type LaunchOptions,
+  type ServiceBootstrap,
+  type ServiceIo,
+} from './service/launch-http-service';
