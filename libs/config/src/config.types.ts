@@ -28,9 +28,9 @@ export interface MultitenancyConfig {
   enabled: boolean;
   /** `multitenancy.self_service_provisioning`: provision a tenant as soon as it is created */
   selfServiceProvisioning: boolean;
-  /** `multitenancy.license_file`: the signed license JSON */
+  /** `multitenancy.license_file`: the signed license JSON; absolute (default `./data/license.json` beside the config file) */
   licenseFile: string;
-  /** `multitenancy.license_public_key_file`: Ed25519 public key (PEM) that licenses are verified against */
+  /** `multitenancy.license_public_key_file`: Ed25519 public key (PEM) licenses are verified against; absolute (default `./data/license-public.pem` beside the config file) */
   licensePublicKeyFile: string;
 }
 
@@ -81,7 +81,7 @@ export interface LoggingConfig {
 }
 
 export interface SysManageConfig {
-  /** Absolute path of the YAML file this was loaded from, or null when built from the environment alone */
+  /** Absolute path of the YAML file this was loaded from (loadConfig always sets it; null only for configs built in code) */
   sourcePath: string | null;
   /** `registry:` (alias, deprecated: `database:`), the bootstrap/registry database */
   registry: DatabaseConfig;
@@ -90,7 +90,7 @@ export interface SysManageConfig {
   /** true when a `shared:` block was given */
   sharedIsSeparate: boolean;
   multitenancy: MultitenancyConfig;
-  /** `vault:`; required (validated) only when multi-tenancy is enabled */
+  /** `vault:`; required (validated) when multi-tenancy is enabled; otherwise null unless `vault.url` is set */
   vault: VaultConfig | null;
   nats: NatsConfig;
   api: Record<ServiceName, ApiListenConfig>;
