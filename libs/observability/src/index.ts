@@ -17,9 +17,12 @@ export type { ObservabilityOptions } from './observability.options';
 export { OBSERVABILITY_OPTIONS, ROOT_LOGGER } from './observability.tokens';
 export { startHttpService, type HttpServiceOptions } from './service/start-http-service';
 export {
+  defineServiceBootstrap,
   launchHttpService,
   runServiceMain,
   type LaunchOptions,
   type ServiceBootstrap,
+  type ServiceBootstrapFn,
+  type StartupGate,
   type ServiceIo,
 } from './service/launch-http-service';

@@ -11,6 +11,7 @@ import { RequestObserverMiddleware } from './http/request-observer.middleware';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import type { ObservabilityOptions } from './observability.options';
+import { ShutdownLogger } from './service/shutdown-logger';
 import { OBSERVABILITY_OPTIONS, ROOT_LOGGER } from './observability.tokens';
 
 /**
@@ -31,6 +32,7 @@ export class ObservabilityModule implements NestModule {
         HealthChecks,
         HttpMetrics,
         RequestObserverMiddleware,
+        ShutdownLogger,
       ],
       exports: [ROOT_LOGGER, HealthChecks, HttpMetrics],
     };

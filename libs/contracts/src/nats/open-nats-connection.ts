@@ -65,7 +65,6 @@ export async function openNatsConnection(options: NatsConnectionOptions): Promis
   );
   void nc.closed().then((error) => {
     if (error) logger.error(`connection closed with error: ${error.message}`);
-    else logger.log('connection closed');
   });
   return nc;
 }
@@ -76,6 +75,7 @@ export async function openNatsConnection(options: NatsConnectionOptions): Promis
  */
 export async function closeNatsConnection(nc: NatsConnection, timeoutMs: number): Promise<void> {
   if (nc.isClosed()) return;
+  const logger = new Logger('NatsConnection');
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -85,7 +85,11 @@ export async function closeNatsConnection(nc: NatsConnection, timeoutMs: number)
       ? nc.closed().then(() => 'drained' as const)
       : nc.drain().then(() => 'drained' as const);
     const outcome = await Promise.race([drained.catch(() => 'failed' as const), timedOut]);
-    if (outcome !== 'drained' && !nc.isClosed()) await nc.close();
+    if (outcome !== 'drained' && !nc.isClosed()) {
+      logger.warn(`drain did not complete (${outcome}); closing the connection`);
+      await nc.close();
+    }
+    logger.log('connection drained and closed');
   } finally {
     clearTimeout(timer);
   }

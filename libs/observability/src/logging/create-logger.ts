@@ -35,6 +35,7 @@ export function createLogger(service: string, level: string, destination?: Desti
     },
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
   };
-  // pino's default destination is a synchronous stdout writer: nothing is lost when the process exits.
+  // pino's default destination buffers stdout writes and flushes them on process 'exit';
+  // services therefore end through process.exit() (see startHttpService), never a bare signal.
   return destination ? pino(options, destination) : pino(options);
 }

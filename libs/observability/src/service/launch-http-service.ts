@@ -65,14 +65,46 @@ export async function launchHttpService(options: LaunchOptions): Promise<Service
   }
 }
 
+/** The two startup functions of @sysmanage/tenancy, handed in (this utility library may not import them). */
+export interface StartupGate {
+  prepareServiceStartup(
+    service: ServiceName,
+    opts: { argv: string[]; env: NodeJS.ProcessEnv },
+  ): { config: SysManageConfig; warnings: string[] };
+  reportStartupFailure(error: unknown, stderr?: NodeJS.WritableStream): number;
+}
+
+export type ServiceBootstrapFn = (
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io?: ServiceIo,
+) => Promise<ServiceBootstrap>;
+
+/**
+ * A service's exported `bootstrap(argv, env, io)`: the gate with these
+ * arguments, then `rootModule` on `api.<service>`.
+ */
+export function defineServiceBootstrap(
+  service: ServiceName,
+  rootModule: LaunchOptions['rootModule'],
+  gate: StartupGate,
+): ServiceBootstrapFn {
+  return (argv, env, io = {}) =>
+    launchHttpService({
+      service,
+      prepare: () => gate.prepareServiceStartup(service, { argv, env }),
+      reportFailure: (error, stderr) => gate.reportStartupFailure(error, stderr),
+      rootModule,
+      io,
+    });
+}
+
 /**
  * The side-effecting entry of a service's main.ts: runs `bootstrap` with the
  * process's arguments and environment and exits with its code on refusal
  * (exiting also ends whatever a half-started application left open).
  */
-export function runServiceMain(
-  bootstrap: (argv: string[], env: NodeJS.ProcessEnv) => Promise<ServiceBootstrap>,
-): void {
+export function runServiceMain(bootstrap: ServiceBootstrapFn): void {
   void bootstrap(process.argv.slice(2), process.env).then(
     ({ exitCode }) => {
       if (exitCode !== 0) process.exit(exitCode);

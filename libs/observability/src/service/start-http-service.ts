@@ -23,7 +23,8 @@ export async function startHttpService(options: HttpServiceOptions): Promise<INe
     logger: new PinoLoggerService(options.logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // process.exit() after the graceful close (not re-raising the signal) so the 'exit' handlers flush the log.
+  app.enableShutdownHooks([], { useProcessExit: true });
   try {
     await app.listen(options.listen.port, options.listen.host);
   } catch (error) {
