@@ -5,4 +5,6 @@ module.exports = {
   displayName: 'testing',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
+  // Suites start real servers; a cold PostgreSQL template or OpenBAO start takes seconds.
+  testTimeout: 30_000,
 };

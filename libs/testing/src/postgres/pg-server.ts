@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Client, type ClientConfig, type QueryResultRow } from 'pg';
 import { HarnessError, HarnessErrorCode } from '../harness-error';
 import { freePort } from '../free-port';
+import { cleanEnv } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
 import { pollUntil } from '../wait';
@@ -181,7 +182,7 @@ class PostgresServer implements PgInstance {
         command: this.binaries.postgres,
         args,
         user: this.user ?? undefined,
-        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' },
+        env: cleanEnv(),
         logFile,
       },
       this.tracked,

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hostGlobal, hostProcess } from './host-process';
 import { isSameProcessAlive, processStartTime } from './proc-info';
 
 /**
@@ -35,9 +36,24 @@ function runsRoot(): string {
   return join(harnessRoot(), 'runs');
 }
 
-const entries = new Map<string, EntryRecord>();
-let runDir: string | null = null;
-let nextId = 0;
+interface RegistryState {
+  entries: Map<string, EntryRecord>;
+  runDir: string | null;
+  nextId: number;
+  handlersInstalled: boolean;
+}
+
+const STATE_KEY = Symbol.for('@sysmanage/testing.registry');
+
+/** One state per OS process, whichever module instance (Jest test file) asks. */
+function state(): RegistryState {
+  let current = hostGlobal[STATE_KEY] as RegistryState | undefined;
+  if (current === undefined) {
+    current = { entries: new Map(), runDir: null, nextId: 0, handlersInstalled: false };
+    hostGlobal[STATE_KEY] = current;
+  }
+  return current;
+}
 
 function killAndRemove(record: EntryRecord): { killed: number; removed: number } {
   let killed = 0;
@@ -54,18 +70,19 @@ function killAndRemove(record: EntryRecord): { killed: number; removed: number }
 }
 
 function cleanupAllSync(): void {
-  for (const record of entries.values()) killAndRemove(record);
-  entries.clear();
-  if (runDir !== null) rmSync(runDir, { recursive: true, force: true });
-  runDir = null;
+  const current = state();
+  for (const record of current.entries.values()) killAndRemove(record);
+  current.entries.clear();
+  if (current.runDir !== null) rmSync(current.runDir, { recursive: true, force: true });
+  current.runDir = null;
 }
 
 function onSignal(signal: NodeJS.Signals): void {
   cleanupAllSync();
-  process.removeListener(signal, onSignal);
-  // We replaced the default action (terminate) by listening; restore it when
-  // nobody else handles the signal.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  hostProcess.removeListener(signal, onSignal);
+  // Listening replaced the default action (terminate); restore it when nobody
+  // else handles the signal.
+  if (hostProcess.listenerCount(signal) === 0) hostProcess.kill(hostProcess.pid, signal);
 }
 
 /**
@@ -124,14 +141,18 @@ function readRecord(file: string): EntryRecord | null {
 }
 
 function ensureRunDir(): string {
-  if (runDir !== null) return runDir;
+  const current = state();
+  if (current.runDir !== null) return current.runDir;
   reapStaleHarnessProcesses();
-  const dir = join(runsRoot(), `${process.pid}-${processStartTime(process.pid) ?? '0'}`);
+  const dir = join(runsRoot(), `${hostProcess.pid}-${processStartTime(hostProcess.pid) ?? '0'}`);
   mkdirSync(dir, { recursive: true });
-  process.on('exit', cleanupAllSync);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  runDir = dir;
+  if (!current.handlersInstalled) {
+    hostProcess.on('exit', cleanupAllSync);
+    hostProcess.on('SIGINT', onSignal);
+    hostProcess.on('SIGTERM', onSignal);
+    current.handlersInstalled = true;
+  }
+  current.runDir = dir;
   return dir;
 }
 
@@ -148,7 +169,7 @@ export class TrackedResource {
     dirs: string[],
   ) {
     this.file = join(ensureRunDir(), `${id}.json`);
-    entries.set(id, { label, pid: null, pidStartTime: null, dirs: [...dirs] });
+    state().entries.set(id, { label, pid: null, pidStartTime: null, dirs: [...dirs] });
     this.persist();
   }
 
@@ -170,12 +191,12 @@ export class TrackedResource {
 
   /** The resource was cleaned up by its owner: forget it. */
   release(): void {
-    entries.delete(this.id);
+    state().entries.delete(this.id);
     rmSync(this.file, { force: true });
   }
 
   private record(): EntryRecord | undefined {
-    return entries.get(this.id);
+    return state().entries.get(this.id);
   }
 
   private persist(): void {
@@ -185,6 +206,7 @@ export class TrackedResource {
 }
 
 export function trackResource(label: string, dirs: string[]): TrackedResource {
-  nextId += 1;
-  return new TrackedResource(`${label}-${nextId}`, label, dirs);
+  const current = state();
+  current.nextId += 1;
+  return new TrackedResource(`${label}-${current.nextId}`, label, dirs);
 }
