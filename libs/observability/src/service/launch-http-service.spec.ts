@@ -89,6 +89,7 @@ describe('launchHttpService', () => {
       expect(exitCode).toBe(0);
       const res = await fetch(`http://127.0.0.1:${port}/health/live`);
       expect(res.status).toBe(200);
+      expect(res.headers.get('x-powered-by')).toBeNull();
       expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'license expires soon' }));
       expect(lines).toContainEqual(
         expect.objectContaining({

@@ -25,6 +25,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<INe
   });
   // process.exit() after the graceful close (not re-raising the signal) so the 'exit' handlers flush the log.
   app.enableShutdownHooks([], { useProcessExit: true });
+  // No framework fingerprint in responses.
+  const express: { disable(setting: string): void } = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
   try {
     await app.listen(options.listen.port, options.listen.host);
   } catch (error) {
