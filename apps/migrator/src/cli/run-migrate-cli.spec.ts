@@ -1,24 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runMigrateCli } from './run-migrate-cli';
+import { runCli, type CliRun } from '../__fixtures__/cli-harness';
 
-function io(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdout, stderr, out: () => out, err: () => err };
-}
-
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const streams = io();
-  const code = await runMigrateCli(argv, { stdout: streams.stdout, stderr: streams.stderr, env, isTTY: false });
-  return { code, out: streams.out(), err: streams.err() };
-}
+const run = (argv: string[]): Promise<CliRun> => runCli(argv);
 
 const fixtures = path.join(__dirname, '..', 'lint', '__fixtures__');
 
