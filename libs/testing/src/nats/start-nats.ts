@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -7,12 +7,9 @@ import { HarnessError, HarnessErrorCode } from '../harness-error';
 import { cleanEnv, findExecutable } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { pollUntil } from '../wait';
+import { ServerProcess } from '../process/server-process';
 
 const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 10_000;
-const STOP_GRACE_MS = 5_000;
-const PORT_ATTEMPTS = 3;
 const MACHINE_SERVERS: readonly string[] = ['nats://127.0.0.1:4222'];
 
 /** A nats-server with JetStream the harness started for a test (its own port and store). */
@@ -33,65 +30,29 @@ export function machineNatsServers(): string[] {
   return [...MACHINE_SERVERS];
 }
 
-class NatsServer implements NatsInstance {
-  private proc: ManagedProcess | null = null;
-  private boundPort = 0;
-  private removed = false;
-
+class NatsServer extends ServerProcess implements NatsInstance {
   constructor(
     private readonly binary: string,
-    private readonly baseDir: string,
-    private readonly tracked: TrackedResource,
-  ) {}
-
-  get servers(): string[] {
-    return [`nats://${HOST}:${this.boundPort}`];
+    baseDir: string,
+    tracked: TrackedResource,
+  ) {
+    super('nats-server', baseDir, tracked, 'SIGTERM', 5_000);
   }
 
-  get port(): number {
-    return this.boundPort;
+  get servers(): string[] {
+    return [`nats://${HOST}:${this.port}`];
   }
 
   get storeDir(): string {
     return join(this.baseDir, 'jetstream');
   }
 
-  get pid(): number | null {
-    return this.proc?.isRunning() === true ? this.proc.pid : null;
+  start(): Promise<void> {
+    return this.launch({ port: freePort, attempts: 3, readyTimeoutMs: 10_000, pollMs: 20 });
   }
 
-  isRunning(): boolean {
-    return this.proc?.isRunning() === true;
-  }
-
-  async start(): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const port = await freePort();
-      const proc = this.spawn(port);
-      const ready = await pollUntil(async () => (!proc.isRunning() || (await canConnect(port)) ? true : undefined), READY_TIMEOUT_MS, 20);
-      if (ready === true && proc.isRunning()) return;
-      const log = proc.logTail();
-      await this.stopProcess();
-      if (/address already in use/i.test(log) && attempt < PORT_ATTEMPTS) continue;
-      if (ready === undefined) {
-        throw new HarnessError(HarnessErrorCode.START_TIMEOUT, `nats-server not accepting connections on port ${port} after ${READY_TIMEOUT_MS} ms: ${log}`);
-      }
-      throw new HarnessError(HarnessErrorCode.START_FAILED, `nats-server ${proc.exitDescription()} during start on port ${port}: ${log}`);
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.stopProcess();
-    if (!this.removed) {
-      rmSync(this.baseDir, { recursive: true, force: true });
-      this.removed = true;
-      this.tracked.release();
-    }
-  }
-
-  private spawn(port: number): ManagedProcess {
-    this.boundPort = port;
-    this.proc = ManagedProcess.spawn(
+  protected spawnOn(port: number): ManagedProcess {
+    return ManagedProcess.spawn(
       {
         command: this.binary,
         args: ['-js', '-a', HOST, '-p', String(port), '-sd', this.storeDir, '-n', `sysmanage-harness-${port}`],
@@ -100,24 +61,17 @@ class NatsServer implements NatsInstance {
       },
       this.tracked,
     );
-    return this.proc;
   }
 
-  private async stopProcess(): Promise<void> {
-    if (this.proc === null) return;
-    await this.proc.stop('SIGTERM', STOP_GRACE_MS);
-    this.proc = null;
-    this.tracked.clearProcess();
-  }
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  try {
-    const nc = await connect({ servers: `${HOST}:${port}`, reconnect: false, timeout: 500 });
-    await nc.close();
-    return true;
-  } catch {
-    return false;
+  /** Ready means a client can connect (the server logs "ready" slightly before it accepts). */
+  protected async ready(): Promise<boolean> {
+    try {
+      const nc = await connect({ servers: `${HOST}:${this.port}`, reconnect: false, timeout: 500 });
+      await nc.close();
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -131,8 +85,7 @@ export async function startNats(): Promise<NatsInstance> {
     throw new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, 'nats-server not found in /usr/sbin, /usr/local/bin or on PATH (Debian: apt-get install nats-server)');
   }
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-nats-'));
-  const tracked = trackResource('nats', [baseDir]);
-  const server = new NatsServer(binary, baseDir, tracked);
+  const server = new NatsServer(binary, baseDir, trackResource('nats', [baseDir]));
   try {
     await server.start();
     return server;

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePortPair } from '../free-port';
-import { HarnessError, HarnessErrorCode } from '../harness-error';
 import { cleanEnv } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { pollUntil } from '../wait';
+import { ServerProcess } from '../process/server-process';
 import { openBaoBinary } from './openbao-binary';
 
 const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 5_000;
-const PORT_ATTEMPTS = 3;
 
 /** An OpenBAO (Vault-compatible) dev-mode server: in memory, unsealed, kv v2 at `secret/`. */
 export interface OpenBaoInstance {
@@ -28,82 +24,47 @@ export interface OpenBaoInstance {
   stop(): Promise<void>;
 }
 
-class OpenBaoServer implements OpenBaoInstance {
-  private proc: ManagedProcess | null = null;
-  private boundPort = 0;
-  private removed = false;
+class OpenBaoServer extends ServerProcess implements OpenBaoInstance {
+  /** Dev mode refuses ids with dots or the s./hvs. prefixes of generated tokens. */
   readonly rootToken = `harness-${randomBytes(16).toString('hex')}`;
 
   constructor(
     private readonly binary: string,
-    private readonly baseDir: string,
-    private readonly tracked: TrackedResource,
-  ) {}
+    baseDir: string,
+    tracked: TrackedResource,
+  ) {
+    super('OpenBAO', baseDir, tracked, 'SIGTERM', 5_000);
+  }
 
   get url(): string {
-    return `http://${HOST}:${this.boundPort}`;
+    return `http://${HOST}:${this.port}`;
   }
 
-  get port(): number {
-    return this.boundPort;
+  start(): Promise<void> {
+    // Dev mode also binds the cluster listener on port + 1.
+    return this.launch({ port: () => freePortPair(), attempts: 3, readyTimeoutMs: 20_000, pollMs: 50 });
   }
 
-  get pid(): number | null {
-    return this.proc?.isRunning() === true ? this.proc.pid : null;
-  }
-
-  isRunning(): boolean {
-    return this.proc?.isRunning() === true;
-  }
-
-  async start(): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      // Dev mode also binds the cluster listener on port + 1.
-      const port = await freePortPair();
-      const proc = this.spawn(port);
-      const ready = await pollUntil(async () => (!proc.isRunning() || (await this.usable()) ? true : undefined), READY_TIMEOUT_MS, 50);
-      if (ready === true && proc.isRunning()) return;
-      const log = proc.logTail();
-      await this.stopProcess();
-      if (/address already in use/i.test(log) && attempt < PORT_ATTEMPTS) continue;
-      if (ready === undefined) {
-        throw new HarnessError(HarnessErrorCode.START_TIMEOUT, `OpenBAO not ready on ${this.url} after ${READY_TIMEOUT_MS} ms: ${log}`);
-      }
-      throw new HarnessError(HarnessErrorCode.START_FAILED, `OpenBAO ${proc.exitDescription()} during start on port ${port}: ${log}`);
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.stopProcess();
-    if (!this.removed) {
-      rmSync(this.baseDir, { recursive: true, force: true });
-      this.removed = true;
-      this.tracked.release();
-    }
-  }
-
-  private spawn(port: number): ManagedProcess {
-    this.boundPort = port;
-    this.proc = ManagedProcess.spawn(
+  protected spawnOn(port: number): ManagedProcess {
+    return ManagedProcess.spawn(
       {
         command: this.binary,
         args: ['server', '-dev', `-dev-root-token-id=${this.rootToken}`, `-dev-listen-address=${HOST}:${port}`, '-dev-no-store-token'],
-        // No VAULT_*/BAO_* from our environment; HOME points at the temp dir so no ~/.vault-token or CLI config is read.
+        // No VAULT_*/BAO_* from our environment; HOME is the temp dir so no ~/.vault-token or CLI config is read.
         env: cleanEnv({ HOME: this.baseDir }),
         cwd: this.baseDir,
         logFile: join(this.baseDir, 'server.log'),
       },
       this.tracked,
     );
-    return this.proc;
   }
 
   /**
    * Health says initialised and unsealed; then the kv v2 mount must have
    * finished its upgrade (until then it answers 400 "Waiting for the primary
-   * to upgrade"), so the first test write does not race it.
+   * to upgrade"), so a test's first write does not race it.
    */
-  private async usable(): Promise<boolean> {
+  protected async ready(): Promise<boolean> {
     try {
       const health = await fetch(`${this.url}/v1/sys/health`, { signal: AbortSignal.timeout(1_000) });
       if (health.status !== 200) return false;
@@ -119,21 +80,13 @@ class OpenBaoServer implements OpenBaoInstance {
       return false;
     }
   }
-
-  private async stopProcess(): Promise<void> {
-    if (this.proc === null) return;
-    await this.proc.stop('SIGTERM', STOP_GRACE_MS);
-    this.proc = null;
-    this.tracked.clearProcess();
-  }
 }
 
 /** Starts an OpenBAO dev server on a free port (and its cluster port + 1) with a random root token. */
 export async function startOpenBao(): Promise<OpenBaoInstance> {
   const binary = await openBaoBinary();
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-openbao-'));
-  const tracked = trackResource('openbao', [baseDir]);
-  const server = new OpenBaoServer(binary, baseDir, tracked);
+  const server = new OpenBaoServer(binary, baseDir, trackResource('openbao', [baseDir]));
   try {
     await server.start();
     return server;

@@ -10,7 +10,7 @@ import { freePort } from '../free-port';
 import { cleanEnv } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { pollUntil } from '../wait';
+import { ServerProcess } from '../process/server-process';
 import { findPgBinaries, type PgBinaries } from './pg-binaries';
 import { quoteDatabaseName } from './pg-identifier';
 import type { PgInstance, PgStopOptions, StartPostgresOptions } from './pg-instance';
@@ -21,8 +21,6 @@ const execFileAsync = promisify(execFile);
 const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
 const READY_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 10_000;
-const PORT_ATTEMPTS = 3;
 
 /** Test settings: durability off (data is thrown away), room for many pools, little memory per instance. */
 const SETTINGS: Record<string, string> = {
@@ -39,33 +37,26 @@ const SETTINGS: Record<string, string> = {
   password_encryption: 'scram-sha-256',
 };
 
-class PortInUseError extends Error {}
-
-class PostgresServer implements PgInstance {
+class PostgresServer extends ServerProcess implements PgInstance {
   readonly host = HOST;
   readonly superuser = SUPERUSER;
   readonly dataDir: string;
   private readonly socketDir: string;
-  private proc: ManagedProcess | null = null;
-  private removed = false;
   private password: string;
-  private boundPort = 0;
 
   constructor(
     readonly name: string,
     private readonly binaries: PgBinaries,
-    private readonly baseDir: string,
-    private readonly tracked: TrackedResource,
+    baseDir: string,
+    tracked: TrackedResource,
     private readonly user: OsUser | null,
     initialPassword: string,
   ) {
+    // SIGINT is PostgreSQL's "fast" shutdown: roll back sessions, checkpoint, exit.
+    super(`PostgreSQL "${name}"`, baseDir, tracked, 'SIGINT', 10_000);
     this.dataDir = join(baseDir, 'data');
     this.socketDir = join(baseDir, 'socket');
     this.password = initialPassword;
-  }
-
-  get port(): number {
-    return this.boundPort;
   }
 
   get superuserPassword(): string {
@@ -80,14 +71,6 @@ class PostgresServer implements PgInstance {
     return this.binaries.version;
   }
 
-  get pid(): number | null {
-    return this.proc?.isRunning() === true ? this.proc.pid : null;
-  }
-
-  isRunning(): boolean {
-    return this.proc?.isRunning() === true;
-  }
-
   clientConfig(database = 'postgres'): ClientConfig {
     return { host: this.host, port: this.port, user: this.superuser, password: this.password, database };
   }
@@ -98,7 +81,7 @@ class PostgresServer implements PgInstance {
 
   async query<R = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<R[]> {
     if (!this.isRunning()) {
-      throw new HarnessError(HarnessErrorCode.NOT_RUNNING, `PostgreSQL "${this.name}" on port ${this.port} is not running`);
+      throw new HarnessError(HarnessErrorCode.NOT_RUNNING, `${this.label} on port ${this.port} is not running`);
     }
     const client = new Client(this.clientConfig(database));
     // A server-side disconnect (stop() during a query) must not become an unhandled 'error' event.
@@ -116,50 +99,28 @@ class PostgresServer implements PgInstance {
     await this.query(`CREATE DATABASE ${quoteDatabaseName(name)}`);
   }
 
-  async stop(options: PgStopOptions = {}): Promise<void> {
-    if (this.proc !== null) {
-      // SIGINT is PostgreSQL's "fast" shutdown: roll back sessions, checkpoint, exit.
-      await this.proc.stop('SIGINT', STOP_GRACE_MS);
-      this.proc = null;
-      this.tracked.clearProcess();
-    }
-    if (options.keepData !== true && !this.removed) {
-      rmSync(this.baseDir, { recursive: true, force: true });
-      this.removed = true;
-      this.tracked.release();
-    }
+  override async stop(options: PgStopOptions = {}): Promise<void> {
+    await this.stopProcess();
+    if (options.keepData !== true) this.removeDir();
   }
 
   async start(): Promise<void> {
-    if (this.removed) {
+    if (this.dirRemoved) {
       throw new HarnessError(
         HarnessErrorCode.START_FAILED,
-        `PostgreSQL "${this.name}": its data directory was removed by stop(); use stop({ keepData: true }) to restart later`,
+        `${this.label}: its data directory was removed by stop(); use stop({ keepData: true }) to restart later`,
       );
     }
     if (this.isRunning()) {
-      throw new HarnessError(HarnessErrorCode.ALREADY_RUNNING, `PostgreSQL "${this.name}" is already running on port ${this.port}`);
+      throw new HarnessError(HarnessErrorCode.ALREADY_RUNNING, `${this.label} is already running on port ${this.port}`);
     }
-    try {
-      await this.boot(this.port);
-    } catch (err) {
-      if (err instanceof PortInUseError) {
-        throw new HarnessError(HarnessErrorCode.START_FAILED, `PostgreSQL "${this.name}" cannot restart: port ${this.port} is now taken`);
-      }
-      throw err;
-    }
+    const port = this.port;
+    await this.launch({ port: () => Promise.resolve(port), attempts: 1, readyTimeoutMs: READY_TIMEOUT_MS, pollMs: 10 });
   }
 
   /** First start: a fresh port (retried if another process grabs it), then the instance's own password. */
   async firstStart(): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.boot(await freePort());
-        break;
-      } catch (err) {
-        if (!(err instanceof PortInUseError) || attempt >= PORT_ATTEMPTS) throw err;
-      }
-    }
+    await this.launch({ port: freePort, attempts: 3, readyTimeoutMs: READY_TIMEOUT_MS, pollMs: 10 });
     const fresh = randomBytes(24).toString('hex');
     const client = new Client(this.clientConfig());
     client.on('error', () => undefined);
@@ -172,43 +133,29 @@ class PostgresServer implements PgInstance {
     this.password = fresh;
   }
 
-  private async boot(port: number): Promise<void> {
+  protected spawnOn(port: number): ManagedProcess {
     const settings = { ...SETTINGS, unix_socket_directories: this.socketDir };
-    const args = ['-D', this.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const logFile = join(this.baseDir, 'postgres.log');
+    // Truncate: the tail in error messages must be this start's.
     rmSync(logFile, { force: true });
-    const proc = ManagedProcess.spawn(
+    return ManagedProcess.spawn(
       {
         command: this.binaries.postgres,
-        args,
+        args: ['-D', this.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
         user: this.user ?? undefined,
         env: cleanEnv(),
         logFile,
       },
       this.tracked,
     );
-    this.proc = proc;
-    this.boundPort = port;
-    const ready = await pollUntil(async () => (!proc.isRunning() || this.postmasterReady() ? true : undefined), READY_TIMEOUT_MS, 10);
-    if (proc.isRunning() && ready === true) return;
-
-    const log = proc.logTail();
-    await proc.stop('SIGKILL', STOP_GRACE_MS);
-    this.proc = null;
-    this.tracked.clearProcess();
-    if (/could not bind|Address already in use/.test(log)) throw new PortInUseError(log);
-    if (ready === undefined) {
-      throw new HarnessError(HarnessErrorCode.START_TIMEOUT, `PostgreSQL "${this.name}" not ready on port ${port} after ${READY_TIMEOUT_MS} ms: ${log}`);
-    }
-    throw new HarnessError(HarnessErrorCode.START_FAILED, `PostgreSQL "${this.name}" ${proc.exitDescription()} during start: ${log}`);
   }
 
   /** Line 8 of postmaster.pid turns to "ready" once connections are accepted. */
-  private postmasterReady(): boolean {
+  protected ready(): Promise<boolean> {
     try {
-      return readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() === 'ready';
+      return Promise.resolve(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() === 'ready');
     } catch {
-      return false;
+      return Promise.resolve(false);
     }
   }
 }

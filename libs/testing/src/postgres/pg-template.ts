@@ -11,7 +11,7 @@ import { postgresOsUser } from './pg-os-user';
 const execFileAsync = promisify(execFile);
 
 /** Bump when initdb flags or pg_hba.conf change, so old templates are not reused. */
-const TEMPLATE_FORMAT = 1;
+const TEMPLATE_FORMAT = 2;
 
 /** No trust line anywhere: every connection proves the password (the point of these instances). */
 const PG_HBA = [
@@ -106,6 +106,8 @@ async function initdb(binaries: PgBinaries, buildDir: string): Promise<void> {
         '--locale=C',
         // The template is copied, never run in place: skipping fsync saves most of initdb's time.
         '--no-sync',
+        // 1 MB WAL segments instead of 16: the copy every instance starts from shrinks from 39 to 24 MB.
+        '--wal-segsize=1',
         '--no-instructions',
       ],
       { uid: user?.uid, gid: user?.gid, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' } },

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Client, type DatabaseError } from 'pg';
 import { HarnessErrorCode, startPostgres, type PgInstance } from '../index';
@@ -132,5 +133,27 @@ describe('PgInstance lifecycle', () => {
       await pg.stop();
     }
     expect(existsSync(pg.dataDir)).toBe(false);
+  });
+
+  it('start() after stop({ keepData: true }) fails with START_FAILED when its port was taken meanwhile', async () => {
+    const pg = await startPostgres({ name: 'squatted' });
+    try {
+      await pg.stop({ keepData: true });
+      const squatter = createServer();
+      await new Promise<void>((resolve) => squatter.listen(pg.port, '127.0.0.1', () => resolve()));
+      try {
+        await expect(pg.start()).rejects.toMatchObject({
+          code: HarnessErrorCode.START_FAILED,
+          message: expect.stringContaining(`PostgreSQL "squatted" cannot start: port ${pg.port} is taken`),
+        });
+        expect(pg.isRunning()).toBe(false);
+      } finally {
+        await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      }
+      await pg.start();
+      expect(await pg.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await pg.stop();
+    }
   });
 });
