@@ -7,7 +7,7 @@ import { HarnessError, HarnessErrorCode } from '../harness-error';
 import { cleanEnv, findExecutable } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { ServerProcess } from '../process/server-process';
+import { ServerProcess, startOrCleanUp } from '../process/server-process';
 
 const HOST = '127.0.0.1';
 const MACHINE_SERVERS: readonly string[] = ['nats://127.0.0.1:4222'];
@@ -85,12 +85,5 @@ export async function startNats(): Promise<NatsInstance> {
     throw new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, 'nats-server not found in /usr/sbin, /usr/local/bin or on PATH (Debian: apt-get install nats-server)');
   }
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-nats-'));
-  const server = new NatsServer(binary, baseDir, trackResource('nats', [baseDir]));
-  try {
-    await server.start();
-    return server;
-  } catch (err) {
-    await server.stop();
-    throw err;
-  }
+  return startOrCleanUp(new NatsServer(binary, baseDir, trackResource('nats', [baseDir])), (server) => server.start());
 }

@@ -6,7 +6,7 @@ import { freePortPair } from '../free-port';
 import { cleanEnv } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { ServerProcess } from '../process/server-process';
+import { ServerProcess, startOrCleanUp } from '../process/server-process';
 import { openBaoBinary } from './openbao-binary';
 
 const HOST = '127.0.0.1';
@@ -86,12 +86,5 @@ class OpenBaoServer extends ServerProcess implements OpenBaoInstance {
 export async function startOpenBao(): Promise<OpenBaoInstance> {
   const binary = await openBaoBinary();
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-openbao-'));
-  const server = new OpenBaoServer(binary, baseDir, trackResource('openbao', [baseDir]));
-  try {
-    await server.start();
-    return server;
-  } catch (err) {
-    await server.stop();
-    throw err;
-  }
+  return startOrCleanUp(new OpenBaoServer(binary, baseDir, trackResource('openbao', [baseDir])), (server) => server.start());
 }

@@ -10,7 +10,7 @@ import { freePort } from '../free-port';
 import { cleanEnv } from '../process/find-binary';
 import { ManagedProcess } from '../process/managed-process';
 import { trackResource, type TrackedResource } from '../process/registry';
-import { ServerProcess } from '../process/server-process';
+import { ServerProcess, startOrCleanUp } from '../process/server-process';
 import { findPgBinaries, type PgBinaries } from './pg-binaries';
 import { quoteDatabaseName } from './pg-identifier';
 import type { PgInstance, PgStopOptions, StartPostgresOptions } from './pg-instance';
@@ -175,8 +175,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const user = postgresOsUser();
   const baseDir = mkdtempSync(join(tmpdir(), `sysmanage-pg-${safeName(name)}-`));
   const tracked = trackResource('postgres', [baseDir]);
-  const server = new PostgresServer(name, binaries, baseDir, tracked, user, template.password);
-  try {
+  return startOrCleanUp(new PostgresServer(name, binaries, baseDir, tracked, user, template.password), async (server) => {
     mkdirSync(join(baseDir, 'socket'), { mode: 0o700 });
     if (user !== null) {
       chownSync(baseDir, user.uid, user.gid);
@@ -185,9 +184,5 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     // cp -a keeps the PostgreSQL OS user as owner and the 0700 modes initdb set.
     await execFileAsync('cp', ['-a', template.dataDir, server.dataDir]);
     await server.firstStart();
-    return server;
-  } catch (err) {
-    await server.stop();
-    throw err;
-  }
+  });
 }

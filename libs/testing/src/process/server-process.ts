@@ -98,3 +98,14 @@ export abstract class ServerProcess {
     this.tracked.release();
   }
 }
+
+/** Runs `start`; on failure stops the server (process and dir) before rethrowing, so a failed start leaks nothing. */
+export async function startOrCleanUp<T extends ServerProcess>(server: T, start: (server: T) => Promise<void>): Promise<T> {
+  try {
+    await start(server);
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
