@@ -49,6 +49,8 @@ describe('tenantTargets', () => {
     status: 'active',
     server: { host: 'tenants1', port: 5433 },
     databaseName: `tenant_${slug}`,
+    ownerRole: `tenant_${slug}_owner`,
+    vaultOwnerRole: `tenant-${slug}-owner`,
   });
   const source = { listTenants: async () => [placement('acme'), placement('beta')] };
 

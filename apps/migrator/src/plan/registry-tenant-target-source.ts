@@ -17,13 +17,15 @@ interface PlacementRow {
   host: string;
   port: number;
   database_name: string;
+  owner_role: string;
+  vault_owner_role: string;
 }
 
 const PLACEMENTS_SQL = `
-SELECT t.id::text AS tenant_id, t.slug, t.status, s.host, s.port, p.database_name
+SELECT t.id::text AS tenant_id, t.slug, t.status, s.host, s.port, p.database_name, p.owner_role, p.vault_owner_role
   FROM registry_placements p
   JOIN registry_tenants t ON t.id = p.tenant_id
-  JOIN registry_database_servers s ON s.id = p.database_server_id
+  JOIN registry_database_servers s ON s.id = p.server_id
  WHERE t.status = ANY($1::text[])
  ORDER BY t.slug`;
 
@@ -40,6 +42,8 @@ export class RegistryTenantTargetSource implements TenantTargetSource {
         status: row.status,
         server: { host: row.host, port: Number(row.port) },
         databaseName: row.database_name,
+        ownerRole: row.owner_role,
+        vaultOwnerRole: row.vault_owner_role,
       }));
     });
   }

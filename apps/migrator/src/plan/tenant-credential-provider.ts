@@ -4,7 +4,7 @@ import type { TenantPlacement } from './tenant-target-source';
 
 /**
  * Short-lived access to one tenant's database. The production implementation
- * leases `tenant-<slug>-owner` from OpenBAO (the owner role owns every object,
+ * leases the placement's `vaultOwnerRole` (`tenant-<slug>-owner`) from OpenBAO (the owner role owns every object,
  * which DDL needs) and revokes the lease on release.
  */
 export interface TenantCredentialProvider {
@@ -20,7 +20,7 @@ export class UnavailableTenantCredentialProvider implements TenantCredentialProv
   async leaseFor(tenant: TenantPlacement): Promise<ConnectionLease> {
     throw new MigratorError(
       MigratorErrorCode.TENANT_CREDENTIALS_UNAVAILABLE,
-      `no credential provider for tenant databases: cannot lease tenant-${tenant.slug}-owner from OpenBAO ` +
+      `no credential provider for tenant databases: cannot lease ${tenant.vaultOwnerRole} from OpenBAO ` +
         `for ${tenant.databaseName} on ${tenant.server.host}:${tenant.server.port} ` +
         '(the OpenBAO provider is not available in this build; refusing to fall back to the bootstrap credentials)',
     );

@@ -6,6 +6,10 @@ export interface TenantPlacement {
   status: string;
   server: { host: string; port: number };
   databaseName: string;
+  /** The NOLOGIN group role owning every object of the database (DDL runs as a member of it). */
+  ownerRole: string;
+  /** The OpenBAO dynamic role to lease for DDL, e.g. `tenant-<slug>-owner`; stored, never recomputed. */
+  vaultOwnerRole: string;
 }
 
 /** Lists the tenant databases the fan-out migrates. */

@@ -85,4 +85,16 @@ describe('terminal progress', () => {
     expect(after).toContain('migrated   tenant_acme');
     expect(after.trimEnd().split('\n').at(-1)).toContain('tenant_beta (tenant beta)');
   });
+
+  it('cuts live lines to the terminal width (a wrapped line would break the redraw), and copes with 0 columns', () => {
+    const narrow = capture();
+    Object.assign(narrow.out, { columns: 30 });
+    ttyProgress(narrow.out).started(target('acme'));
+    expect(narrow.text()).toBe('  [....................] tena\n');
+
+    const unknown = capture();
+    Object.assign(unknown.out, { columns: 0 });
+    ttyProgress(unknown.out).started(target('acme'));
+    expect(unknown.text()).toBe('  [....................] tenant_acme (tenant acme) @t1:5432 tenant 0/1\n');
+  });
 });

@@ -25,7 +25,11 @@ export function ttyProgress(out: NodeJS.WritableStream): ProgressReporter {
   const live = new Map<string, LiveTarget>();
   let drawnLines = 0;
   // A wrapped live line would throw off the cursor-up count, so live lines are cut to the terminal width.
-  const width = (): number => ((out as { columns?: number }).columns ?? 120) - 1;
+  // A pseudo-terminal may report 0 columns: then assume a usual width.
+  const width = (): number => {
+    const columns = (out as { columns?: number }).columns ?? 0;
+    return (columns >= 20 ? columns : 120) - 1;
+  };
 
   const liveLine = ({ target, chainsDone }: LiveTarget): string => {
     const chain = target.chains[chainsDone] ?? target.chains.at(-1) ?? '';
