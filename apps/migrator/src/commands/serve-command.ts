@@ -3,26 +3,24 @@ import { createLogger, startHttpService } from '@sysmanage/observability';
 import type { CliIo } from '../cli/cli-io';
 import { MigratorServeModule } from '../serve/migrator-serve.module';
 
-/** Resolves when the worker should stop: SIGINT, SIGTERM or the caller's abort signal. */
-function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Resolves when the in-process caller aborts. SIGTERM/SIGINT are not handled
+ * here: the application's shutdown hooks close it (NATS drains, the pool ends)
+ * and exit the process; closing it a second time from here would fail.
+ */
+function abortRequested(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (signal?.aborted) stop();
-    else signal?.addEventListener('abort', stop, { once: true });
+    if (signal === undefined) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 
 /**
  * `serve`: the long-running worker on `api.migrator` (default 8083). Returns 0
- * after a requested stop; a failed start is thrown to the caller, which prints
- * it and picks the exit code.
+ * after `io.signal` aborts (a signal ends the process through the shutdown
+ * hooks); a failed start is thrown to the caller, which prints it and picks
+ * the exit code.
  */
 export async function runServeCommand(config: SysManageConfig, warnings: string[], io: CliIo): Promise<number> {
   const logger = createLogger('migrator', config.logging.level, io.stdout);
@@ -33,7 +31,7 @@ export async function runServeCommand(config: SysManageConfig, warnings: string[
     module: MigratorServeModule.forRoot(config, logger),
     listen: config.api.migrator,
   });
-  await stopRequested(io.signal);
+  await abortRequested(io.signal);
   logger.info({ context: 'Shutdown' }, 'migrator stopping');
   await app.close();
   return 0;
