@@ -75,6 +75,8 @@ function fromClientConfig(config: ClientConfig): PostgresConnectionFields {
 }
 
 /** Maps either connection shape onto TypeORM's postgres fields. */
-export function toPostgresConnectionFields(connection: ClientConfig | DatabaseConfig): PostgresConnectionFields {
+export function toPostgresConnectionFields(
+  connection: ClientConfig | DatabaseConfig,
+): PostgresConnectionFields {
   return isDatabaseConfig(connection) ? fromDatabaseConfig(connection) : fromClientConfig(connection);
 }

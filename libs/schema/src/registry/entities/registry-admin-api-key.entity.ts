@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { RegistryAdminPrincipal } from './registry-admin-principal.entity';
 
 /** A control-plane API key; only its SHA-256 (hex) is stored, `prefix` identifies it in listings. */
@@ -11,7 +20,10 @@ export class RegistryAdminApiKey {
   id!: string;
 
   @Column({ type: 'uuid', name: 'principal_id' })
-  @ForeignKey(() => RegistryAdminPrincipal, { name: 'registry_admin_api_keys_principal_id_fkey', onDelete: 'CASCADE' })
+  @ForeignKey(() => RegistryAdminPrincipal, {
+    name: 'registry_admin_api_keys_principal_id_fkey',
+    onDelete: 'CASCADE',
+  })
   principalId!: string;
 
   @Column({ type: 'text', name: 'key_hash' })

@@ -9,7 +9,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('registry_audit_log_tenant_at_idx', ['tenantId', 'at'])
 export class RegistryAuditLog {
   /** bigint: returned by pg as a string. */
-  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'registry_audit_log_pkey' })
+  @PrimaryGeneratedColumn('increment', {
+    type: 'bigint',
+    primaryKeyConstraintName: 'registry_audit_log_pkey',
+  })
   id!: string;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { RegistryTenant } from './registry-tenant.entity';
 
 /**
@@ -10,14 +19,20 @@ import { RegistryTenant } from './registry-tenant.entity';
 @Unique('registry_enrollment_tokens_token_hash_key', ['tokenHash'])
 @Check('registry_enrollment_tokens_token_hash_check', `"token_hash" ~ '^[0-9a-f]{64}$'`)
 @Check('registry_enrollment_tokens_max_uses_check', `"max_uses" IS NULL OR "max_uses" > 0`)
-@Check('registry_enrollment_tokens_uses_check', `"uses" >= 0 AND ("max_uses" IS NULL OR "uses" <= "max_uses")`)
+@Check(
+  'registry_enrollment_tokens_uses_check',
+  `"uses" >= 0 AND ("max_uses" IS NULL OR "uses" <= "max_uses")`,
+)
 @Index('registry_enrollment_tokens_tenant_id_idx', ['tenantId'])
 export class RegistryEnrollmentToken {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'registry_enrollment_tokens_pkey' })
   id!: string;
 
   @Column({ type: 'uuid', name: 'tenant_id' })
-  @ForeignKey(() => RegistryTenant, { name: 'registry_enrollment_tokens_tenant_id_fkey', onDelete: 'CASCADE' })
+  @ForeignKey(() => RegistryTenant, {
+    name: 'registry_enrollment_tokens_tenant_id_fkey',
+    onDelete: 'CASCADE',
+  })
   tenantId!: string;
 
   @Column({ type: 'text', default: '' })

@@ -28,7 +28,10 @@ export class RegistryPlacement {
   tenantId!: string;
 
   @Column({ type: 'uuid', name: 'server_id' })
-  @ForeignKey(() => RegistryDatabaseServer, { name: 'registry_placements_server_id_fkey', onDelete: 'RESTRICT' })
+  @ForeignKey(() => RegistryDatabaseServer, {
+    name: 'registry_placements_server_id_fkey',
+    onDelete: 'RESTRICT',
+  })
   serverId!: string;
 
   @Column({ type: 'text', name: 'database_name' })

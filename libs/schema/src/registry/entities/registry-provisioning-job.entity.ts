@@ -21,7 +21,10 @@ export class RegistryProvisioningJob {
   id!: string;
 
   @Column({ type: 'uuid', name: 'tenant_id' })
-  @ForeignKey(() => RegistryTenant, { name: 'registry_provisioning_jobs_tenant_id_fkey', onDelete: 'CASCADE' })
+  @ForeignKey(() => RegistryTenant, {
+    name: 'registry_provisioning_jobs_tenant_id_fkey',
+    onDelete: 'CASCADE',
+  })
   tenantId!: string;
 
   @Column({ type: 'text' })

@@ -6,8 +6,15 @@ import { RegistryTenant } from './registry-tenant.entity';
 @Entity({ name: 'registry_tenant_db_versions' })
 @Check('registry_tenant_db_versions_chain_check', `"chain" IN ('registry', 'shared', 'tenant')`)
 export class RegistryTenantDbVersion {
-  @PrimaryColumn({ type: 'uuid', name: 'tenant_id', primaryKeyConstraintName: 'registry_tenant_db_versions_pkey' })
-  @ForeignKey(() => RegistryTenant, { name: 'registry_tenant_db_versions_tenant_id_fkey', onDelete: 'CASCADE' })
+  @PrimaryColumn({
+    type: 'uuid',
+    name: 'tenant_id',
+    primaryKeyConstraintName: 'registry_tenant_db_versions_pkey',
+  })
+  @ForeignKey(() => RegistryTenant, {
+    name: 'registry_tenant_db_versions_tenant_id_fkey',
+    onDelete: 'CASCADE',
+  })
   tenantId!: string;
 
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'registry_tenant_db_versions_pkey' })

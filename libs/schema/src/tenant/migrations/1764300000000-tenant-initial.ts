@@ -45,7 +45,9 @@ export class TenantInitial1764300000000 implements MigrationInterface {
         CONSTRAINT "host_heartbeats_pkey" PRIMARY KEY ("id"),
         CONSTRAINT "host_heartbeats_host_id_fkey" FOREIGN KEY ("host_id") REFERENCES "hosts" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
       )`);
-    await queryRunner.query(`CREATE INDEX "host_heartbeats_host_at_idx" ON "host_heartbeats" ("host_id", "at")`);
+    await queryRunner.query(
+      `CREATE INDEX "host_heartbeats_host_at_idx" ON "host_heartbeats" ("host_id", "at")`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE "software_packages" (
