@@ -13,8 +13,8 @@ const SERVER_URL = process.env['SYSMANAGE_TEST_PG_URL'] ?? 'postgresql://postgre
 export interface ScratchDatabase {
   readonly name: string;
   readonly connection: ClientConfig;
-  /** Runs one statement on a fresh connection to the scratch database. */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Runs one statement as the server's admin on a fresh connection (to the scratch database unless named). */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<R[]>;
   drop(): Promise<void>;
 }
 
@@ -39,8 +39,8 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   return {
     name,
     connection: { connectionString: url.toString(), database: name },
-    query: async <R>(sql: string, params: unknown[] = []) =>
-      onServer(name, async (client) => (await client.query(sql, params)).rows as R[]),
+    query: async <R>(sql: string, params: unknown[] = [], database: string = name) =>
+      onServer(database, async (client) => (await client.query(sql, params)).rows as R[]),
     drop: () =>
       onServer(undefined, async (client) => {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
