@@ -9,6 +9,8 @@ import {
 import { connect as tcpConnect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { RegistryTenant } from '@sysmanage/schema';
+import { DataSource } from 'typeorm';
 import { bootstrap } from './main';
 
 jest.setTimeout(60_000);
@@ -76,6 +78,21 @@ describe('ingest service (real PostgreSQL and NATS)', () => {
     const res = await http().get('/health/ready');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'ok' } });
+  });
+
+  it('connects to the registry database with the registry-chain entities, never synchronizing or migrating', async () => {
+    const ds = app.get(DataSource);
+    expect(ds.isInitialized).toBe(true);
+    expect(ds.hasMetadata(RegistryTenant)).toBe(true);
+    expect(ds.options).toMatchObject({
+      synchronize: false,
+      migrationsRun: false,
+      database: 'sysmanage_registry',
+    });
+    // Nothing created a table behind the migrator's back.
+    expect(await ds.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('serves Prometheus metrics including http_requests_total for this service', async () => {

@@ -3,12 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { SysManageConfig } from '@sysmanage/config';
 import { NatsConnectionModule } from '@sysmanage/contracts';
 import { postgresHealthCheck, provideHealthCheck } from '@sysmanage/observability';
+import { createChainDataSource } from '@sysmanage/schema';
 import { DataSource } from 'typeorm';
-import { registryDatabaseOptions } from './registry-database.options';
 
 const CONNECTION_NAME = 'sysmanage-ingest';
+// /health/ready has 2 s per check; a connection attempt to a dead server must fail within that.
+const CONNECT_TIMEOUT_MS = 2_000;
 
-/** The ingest's dependencies: the registry database (TypeORM) and NATS, both behind /health/ready. */
+/**
+ * Ingest's dependencies: the registry database (host and enrollment-token lookups; TypeORM,
+ * registry-chain entities) and NATS (the INGEST stream), both behind /health/ready.
+ * The registry chain's DataSource never synchronizes or migrates (the migrator does). A
+ * database unreachable at start fails the start after two retries; the supervisor restarts us.
+ */
 @Module({})
 export class InfraModule {
   static forRoot(config: SysManageConfig): DynamicModule {
@@ -16,7 +23,12 @@ export class InfraModule {
       module: InfraModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => registryDatabaseOptions(config.registry, CONNECTION_NAME),
+          useFactory: () => ({ retryAttempts: 2, retryDelay: 1_000 }),
+          dataSourceFactory: () => {
+            const ds = createChainDataSource('registry', config.registry);
+            const extra = { ...ds.options.extra, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+            return ds.setOptions({ applicationName: CONNECTION_NAME, extra }).initialize();
+          },
         }),
         NatsConnectionModule.forRoot({ servers: config.nats.servers, name: CONNECTION_NAME }),
       ],
