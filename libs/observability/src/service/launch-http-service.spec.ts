@@ -103,9 +103,7 @@ describe('launchHttpService', () => {
       await app?.close();
     }
     expect(lines).toContainEqual(expect.objectContaining({ context: 'Shutdown', msg: 'shutting down' }));
-    expect(
-      await fetch(`http://127.0.0.1:${port}/health/live`).catch((error: unknown) => error),
-    ).toBeInstanceOf(Error);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow('fetch failed');
   });
 
   it('reports a failure after the gate (port taken) with a fatal log line and the failure exit code', async () => {
