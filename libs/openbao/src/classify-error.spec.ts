@@ -1,6 +1,6 @@
 import { classifyError, isPermanent500, serverMessages } from './classify-error';
 import { OpenBaoErrorCode } from './openbao-error';
-import { httpError, networkError } from './test-support/fake-vault';
+import { httpError, networkError } from './__fixtures__/fake-vault';
 
 const req = { method: 'POST', path: 'database/roles/x', url: 'http://127.0.0.1:8200', timeoutMs: 2_000 };
 

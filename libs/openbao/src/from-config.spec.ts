@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { VaultConfig } from '@sysmanage/config';
 import { OpenBaoClient } from './openbao-client';
 import { OpenBaoErrorCode } from './openbao-error';
-import { FakeClock } from './test-support/fake-clock';
-import { FakeVault } from './test-support/fake-vault';
+import { FakeClock } from './__fixtures__/fake-clock';
+import { FakeVault } from './__fixtures__/fake-vault';
 
 const base: VaultConfig = { url: 'http://127.0.0.1:8200', mountPath: 'secret', databaseMountPath: 'database' };
 

@@ -2,8 +2,8 @@ import { LeaseCache } from './lease-cache';
 import { LeaseCacheError, LeaseCacheErrorCode } from './lease-cache-error';
 import type { CredentialRotation } from './lease-cache.types';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
-import { FakeClock, flushAsync } from './test-support/fake-clock';
-import { FakeLeaseSource } from './test-support/fake-lease-source';
+import { FakeClock, flushAsync } from './__fixtures__/fake-clock';
+import { FakeLeaseSource } from './__fixtures__/fake-lease-source';
 
 function setup(options: ConstructorParameters<typeof LeaseCache>[1] = {}) {
   const clock = new FakeClock();

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { OpenBaoClient } from './openbao-client';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
-import { ImmediateClock } from './test-support/fake-clock';
-import { type FakeHandler, FakeVault, httpError, networkError } from './test-support/fake-vault';
+import { ImmediateClock } from './__fixtures__/fake-clock';
+import { type FakeHandler, FakeVault, httpError, networkError } from './__fixtures__/fake-vault';
 
 function client(handler: FakeHandler, attempts = 4): { bao: OpenBaoClient; vault: FakeVault; clock: ImmediateClock } {
   const vault = new FakeVault(handler);

@@ -1,11 +1,10 @@
 import type { VaultConfig } from '@sysmanage/config';
 import { appRoleBody, parseLogin, parseSecretId, parseTokenInfo, parseTokenRenewal } from './auth-mapping';
-import type { Clock } from './clock';
 import { configAuth } from './config-auth';
 import { loginFor } from './config-login';
 import { connectionBody, parseConnection, parseCredential, parseRenewal, parseRole, roleBody } from './database-mapping';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
-import { OpenBaoTransport, type VaultHttpClient } from './openbao-transport';
+import { OpenBaoTransport, type TransportOptions } from './openbao-transport';
 import {
   type AppRoleInput,
   type AppRoleSecretId,
@@ -33,19 +32,9 @@ import type { RetryOptions } from './retry';
 import { parseHealth, parseLease, parseMount, mountBody, tuneBody } from './sys-mapping';
 import { TokenRenewer, type TokenRenewerOptions, type TokenRenewerStats } from './token-renewer';
 
-export interface OpenBaoClientOptions {
-  /** http(s)://host:port of the server. */
-  url: string;
-  token?: string;
-  /** Per-request timeout, default 10 s. */
-  timeoutMs?: number;
-  /** Retry of transient failures; default 4 attempts, 100 ms base, 5 s cap. */
-  retry?: Partial<RetryOptions>;
-  clock?: Clock;
-  random?: () => number;
+/** Server, token, timeout (default 10 s), retry (default 4 attempts, 100 ms base, 5 s cap), clock, jitter source. */
+export interface OpenBaoClientOptions extends TransportOptions {
   logger?: OpenBaoLogger;
-  /** Replaces node-vault (unit tests). */
-  vault?: VaultHttpClient;
 }
 
 export interface FromConfigOptions extends Omit<OpenBaoClientOptions, 'url' | 'token'> {
@@ -208,16 +197,16 @@ export class OpenBaoClient {
   // ---- database secrets engine ----
 
   async writeDatabaseConnection(mount: string, name: string, input: DatabaseConnectionInput): Promise<void> {
-    await this.transport.call('POST', `${segments('mount path', mount)}/config/${segment('connection name', name)}`, { body: connectionBody(input) });
+    await this.transport.call('POST', connectionPath(mount, name), { body: connectionBody(input) });
   }
 
   async readDatabaseConnection(mount: string, name: string): Promise<DatabaseConnection | null> {
-    const path = `${segments('mount path', mount)}/config/${segment('connection name', name)}`;
+    const path = connectionPath(mount, name);
     return orNull(async () => parseConnection(name, await this.transport.call('GET', path), path));
   }
 
   async deleteDatabaseConnection(mount: string, name: string): Promise<void> {
-    await this.transport.call('DELETE', `${segments('mount path', mount)}/config/${segment('connection name', name)}`);
+    await this.transport.call('DELETE', connectionPath(mount, name));
   }
 
   /** Sets a new password for the connection's user that only OpenBAO knows. */
@@ -226,16 +215,16 @@ export class OpenBaoClient {
   }
 
   async writeDatabaseRole(mount: string, name: string, input: DatabaseRoleInput): Promise<void> {
-    await this.transport.call('POST', `${segments('mount path', mount)}/roles/${segment('role name', name)}`, { body: roleBody(input) });
+    await this.transport.call('POST', rolePath(mount, name), { body: roleBody(input) });
   }
 
   async readDatabaseRole(mount: string, name: string): Promise<DatabaseRole | null> {
-    const path = `${segments('mount path', mount)}/roles/${segment('role name', name)}`;
+    const path = rolePath(mount, name);
     return orNull(async () => parseRole(name, await this.transport.call('GET', path), path));
   }
 
   async deleteDatabaseRole(mount: string, name: string): Promise<void> {
-    await this.transport.call('DELETE', `${segments('mount path', mount)}/roles/${segment('role name', name)}`);
+    await this.transport.call('DELETE', rolePath(mount, name));
   }
 
   async listDatabaseRoles(mount: string): Promise<string[]> {
@@ -352,6 +341,14 @@ export class OpenBaoClient {
   async kvDelete(mount: string, path: string): Promise<void> {
     await this.transport.call('DELETE', `${segments('mount path', mount)}/metadata/${segments('kv path', path)}`, { retry: KV_RETRY });
   }
+}
+
+function connectionPath(mount: string, name: string): string {
+  return `${segments('mount path', mount)}/config/${segment('connection name', name)}`;
+}
+
+function rolePath(mount: string, name: string): string {
+  return `${segments('mount path', mount)}/roles/${segment('role name', name)}`;
 }
 
 async function orNull<T>(read: () => Promise<T>): Promise<T | null> {

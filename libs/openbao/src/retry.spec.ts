@@ -1,5 +1,5 @@
 import { backoffDelay, DEFAULT_RETRY, withRetry } from './retry';
-import { ImmediateClock } from './test-support/fake-clock';
+import { ImmediateClock } from './__fixtures__/fake-clock';
 
 describe('backoffDelay', () => {
   const options = { attempts: 6, baseDelayMs: 100, maxDelayMs: 1_000 };

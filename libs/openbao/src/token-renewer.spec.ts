@@ -1,7 +1,7 @@
 import { authToken } from './auth-mapping';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
 import type { AuthToken, OpenBaoLogger, TokenRenewal } from './openbao.types';
-import { FakeClock } from './test-support/fake-clock';
+import { FakeClock } from './__fixtures__/fake-clock';
 import { TokenRenewer } from './token-renewer';
 
 const denied = new OpenBaoError('OpenBAO POST auth/token/renew-self failed (403): permission denied', {
