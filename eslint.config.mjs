@@ -48,8 +48,23 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    // Tests of any project may use the real-dependency harness (libs/testing);
+    // production code of data/contracts/util libraries still may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/__fixtures__/**/*.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: true,
+          depConstraints: depConstraints.map((c) =>
+            c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:testing'
+              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+              : c,
+          ),
+        },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultConfig } from '@sysmanage/config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests of a type:data lib use the real-server harness (type:testing); production code never does
 import { type OpenBaoInstance, TestEnvironment } from '@sysmanage/testing';
 import { OpenBaoClient } from './openbao-client';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests of a type:data lib use the real-server harness (type:testing); production code never does
 import { type OpenBaoInstance, TestEnvironment } from '@sysmanage/testing';
 import { OpenBaoClient } from './openbao-client';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests of a type:data lib use the real-server harness (type:testing); production code never does
 import { freePort, TestEnvironment } from '@sysmanage/testing';
 import { OpenBaoClient } from './openbao-client';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';

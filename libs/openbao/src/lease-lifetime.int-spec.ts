@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests of a type:data lib use the real-server harness (type:testing); production code never does
 import { TestEnvironment } from '@sysmanage/testing';
 import { LeaseCache } from './lease-cache';
 import type { CredentialRotation } from './lease-cache.types';
