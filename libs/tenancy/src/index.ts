@@ -19,3 +19,11 @@ export {
   type ServiceStartupOptions,
 } from './startup/prepare-service-startup';
 export { reportStartupFailure, StartupExitCode } from './startup/report-startup-failure';
+export {
+  TENANT_SLUG_REGEX,
+  InvalidTenantSlugError,
+  isValidTenantSlug,
+  quoteIdent,
+  tenantResourceNames,
+  type TenantResourceNames,
+} from './naming/tenant-resource-names';
