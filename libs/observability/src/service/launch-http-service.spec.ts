@@ -106,6 +106,29 @@ describe('launchHttpService', () => {
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow('fetch failed');
   });
 
+  it('applies `configure` to the application before it listens', async () => {
+    const port = await freePort();
+    const { options } = harness(() => ({ config: configOn(port), warnings: [] }));
+    const configured: boolean[] = [];
+    const { app } = await launchHttpService({
+      ...options,
+      configure: (nest) => {
+        configured.push(true);
+        const express: { get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void } =
+          nest.getHttpAdapter().getInstance();
+        express.get('/configured', (_req, res) => res.send('yes'));
+      },
+    });
+    try {
+      expect(configured).toEqual([true]);
+      const res = await fetch(`http://127.0.0.1:${port}/configured`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('yes');
+    } finally {
+      await app?.close();
+    }
+  });
+
   it('reports a failure after the gate (port taken) with a fatal log line and the failure exit code', async () => {
     const { server, port } = await listeningServer();
     try {

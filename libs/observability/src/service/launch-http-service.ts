@@ -31,6 +31,8 @@ export interface LaunchOptions {
   reportFailure: (error: unknown, stderr?: NodeJS.WritableStream) => number;
   /** The service's root module for this config. */
   rootModule: (config: SysManageConfig, logger: Logger) => DynamicModule;
+  /** Pre-listen configuration of the application (startHttpService's `configure`). */
+  configure?: (app: INestApplication) => void;
   io?: ServiceIo;
 }
 
@@ -57,6 +59,7 @@ export async function launchHttpService(options: LaunchOptions): Promise<Service
       logger,
       module: options.rootModule(config, logger),
       listen: config.api[service],
+      configure: options.configure,
     });
     return { app, exitCode: 0 };
   } catch (error) {
@@ -88,6 +91,7 @@ export function defineServiceBootstrap(
   service: ServiceName,
   rootModule: LaunchOptions['rootModule'],
   gate: StartupGate,
+  configure?: LaunchOptions['configure'],
 ): ServiceBootstrapFn {
   return (argv, env, io = {}) =>
     launchHttpService({
@@ -95,6 +99,7 @@ export function defineServiceBootstrap(
       prepare: () => gate.prepareServiceStartup(service, { argv, env }),
       reportFailure: (error, stderr) => gate.reportStartupFailure(error, stderr),
       rootModule,
+      configure,
       io,
     });
 }

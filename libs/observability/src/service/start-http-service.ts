@@ -10,6 +10,8 @@ export interface HttpServiceOptions {
   module: DynamicModule | Type<unknown>;
   /** `config.api.<service>`. */
   listen: { host: string; port: number };
+  /** Applied to the application before it listens (e.g. OpenAPI routes); optional. */
+  configure?: (app: INestApplication) => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<INe
   const express: { disable(setting: string): void } = app.getHttpAdapter().getInstance();
   express.disable('x-powered-by');
   try {
+    options.configure?.(app);
     await app.listen(options.listen.port, options.listen.host);
   } catch (error) {
     await app.close();
