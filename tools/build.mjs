@@ -50,11 +50,13 @@ for await (const file of sources(srcDir)) {
   count += 1;
 }
 
-if (projectRoot.startsWith('libs/')) {
-  const name = path.basename(projectRoot);
+// Every build (re)writes the alias shims of all built libraries, so a library
+// output restored from a cache without its shim still resolves.
+const builtLibs = path.join(workspace, 'dist', 'libs');
+for (const name of await readdir(builtLibs).catch(() => [])) {
   const shim = path.join(workspace, 'dist', 'node_modules', '@sysmanage', name);
   await mkdir(shim, { recursive: true });
-  const barrel = path.relative(shim, path.join(outDir, 'src', 'index.js'));
+  const barrel = path.relative(shim, path.join(builtLibs, name, 'src', 'index.js'));
   await writeFile(path.join(shim, 'index.js'), `module.exports = require('${barrel.split(path.sep).join('/')}');\n`);
 }
 console.log(`built ${projectRoot}: ${count} files -> ${path.relative(workspace, outDir)}`);
