@@ -27,3 +27,35 @@ export {
   tenantResourceNames,
   type TenantResourceNames,
 } from './naming/tenant-resource-names';
+export { BootstrapError, BootstrapErrorCode } from './bootstrap/bootstrap-error';
+export {
+  BOOTSTRAP_SERVICES,
+  INGEST_TENANTS_POLICY,
+  MIGRATOR_TENANTS_POLICY,
+  renderIngestTenantsPolicy,
+  renderMigratorTenantsPolicy,
+  renderServicePolicy,
+  servicePolicyName,
+  serviceTokenPolicies,
+  type BootstrapService,
+  type PolicyMounts,
+} from './bootstrap/service-policies';
+export { OPENBAO_PG_ROLE, PROVISIONER_PG_ROLE, renderServerBootstrapSql, type ServerSqlInput } from './bootstrap/server-sql';
+export { readServerCredentials, serverCredentialsKvPath, type ServerCredentials } from './bootstrap/server-credentials';
+export {
+  bootstrapDatabaseServer,
+  type BootstrapDatabaseServerOptions,
+  type DatabaseServerSpec,
+  type PgSslMode,
+  type RestrictedDatabase,
+  type ServerBootstrapResult,
+} from './bootstrap/bootstrap-database-server';
+export {
+  bootstrapOpenBao,
+  DATABASE_MOUNT_TTLS,
+  SERVICE_APPROLE_TTLS,
+  type BootstrapOpenBaoOptions,
+  type OpenBaoBootstrapResult,
+  type ServiceAppRoleResult,
+} from './bootstrap/bootstrap-openbao';
+export { writeTenantCredsPolicies, type TenantCredsPoliciesResult } from './bootstrap/tenant-creds-policies';
