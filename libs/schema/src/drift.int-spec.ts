@@ -1,5 +1,6 @@
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateUp } from './__fixtures__/migrate';
-import { createScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
 import { CHAIN_ORDER, createChainDataSource, type ChainName } from './index';
 
 /** What TypeORM's schema builder would run to make the database match the entities. */
@@ -15,15 +16,14 @@ async function pendingSchemaChanges(chain: ChainName, db: ScratchDatabase): Prom
 }
 
 describe('entity metadata matches the migrated schema (drift gate)', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
 
   beforeAll(async () => {
-    db = await createScratchDatabase('drift');
+    db = await startScratchDatabase(env, 'drift');
     for (const chain of CHAIN_ORDER) await migrateUp(chain, db.connection);
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it.each(CHAIN_ORDER)('%s chain: the schema builder has nothing to change', async (chain) => {
     expect(await pendingSchemaChanges(chain, db)).toEqual([]);

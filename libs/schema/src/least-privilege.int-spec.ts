@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateDownAll, migrateUp } from './__fixtures__/migrate';
-import { createScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
 import { CHAIN_ORDER, chainMigrationNames } from './index';
 
 /**
@@ -8,25 +9,25 @@ import { CHAIN_ORDER, chainMigrationNames } from './index';
  * owner lease, not a superuser): no extension, no superuser-only statement.
  */
 describe('the chains run as a non-superuser database owner', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
-  const role = `schema_test_owner_${randomBytes(4).toString('hex')}`;
+  const role = 'schema_test_owner';
   const password = randomBytes(12).toString('hex');
 
   beforeAll(async () => {
-    db = await createScratchDatabase('owner');
+    db = await startScratchDatabase(env, 'owner');
     await db.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`);
     await db.query(`ALTER DATABASE "${db.name}" OWNER TO "${role}"`);
   });
-  afterAll(async () => {
-    await db?.drop();
-    await db?.query(`DROP ROLE IF EXISTS "${role}"`, [], 'postgres');
-  });
+  // The role and the database go with the server.
+  afterAll(() => env.stopAll());
 
   it('applies and reverts every chain, and the tables belong to the owner', async () => {
-    const url = new URL(db.connection.connectionString ?? '');
-    url.username = role;
-    url.password = password;
-    const asOwner = { connectionString: url.toString(), database: db.name };
+    const asOwner = { ...db.connection, user: role, password };
+    // The server checks passwords, so the chains below really run as the owner role.
+    await expect(migrateUp('shared', { ...asOwner, password: 'not-the-password' })).rejects.toMatchObject({
+      code: '28P01',
+    });
 
     const [me] = await db.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = $1`, [
       role,

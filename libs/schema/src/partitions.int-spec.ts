@@ -1,6 +1,7 @@
 import { getMetadataArgsStorage } from 'typeorm';
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateUp } from './__fixtures__/migrate';
-import { createScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
 import { CHAIN_ORDER, CHAINS, type ChainName } from './index';
 
 interface ForeignKeyRow {
@@ -40,12 +41,13 @@ function entityTables(chain: ChainName): string[] {
 }
 
 describe('partitions: collapsed mode (all three chains in one database)', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
   /** relation name -> the chain whose migrations created it, observed by applying the chains one at a time. */
   const createdBy = new Map<string, ChainName>();
 
   beforeAll(async () => {
-    db = await createScratchDatabase('partitions');
+    db = await startScratchDatabase(env, 'partitions');
     for (const chain of CHAIN_ORDER) {
       const before = await namedRelations(db);
       const applied = await migrateUp(chain, db.connection);
@@ -55,9 +57,7 @@ describe('partitions: collapsed mode (all three chains in one database)', () => 
       }
     }
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it('the registry chain creates only registry_ relations, its version table included', () => {
     const names = [...createdBy].filter(([, chain]) => chain === 'registry').map(([name]) => name);

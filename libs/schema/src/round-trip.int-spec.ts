@@ -1,5 +1,6 @@
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateDownAll, migrateUp } from './__fixtures__/migrate';
-import { createScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from './__fixtures__/scratch-database';
 import { dumpLineTable, dumpSchema, listTables } from './__fixtures__/schema-dump';
 import { CHAIN_ORDER, CHAINS, chainMigrationNames, type ChainName } from './index';
 
@@ -14,17 +15,16 @@ function ownedBy(chain: ChainName, relation: string): boolean {
 }
 
 describe('every chain round-trips: up, down (one migration at a time), up gives the same schema', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
   let full: string[];
 
   beforeAll(async () => {
-    db = await createScratchDatabase('roundtrip');
+    db = await startScratchDatabase(env, 'roundtrip');
     for (const chain of CHAIN_ORDER) await migrateUp(chain, db.connection);
     full = await dumpSchema(db);
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it('the dump sees columns, defaults, constraints and indexes', () => {
     expect(full).toEqual(

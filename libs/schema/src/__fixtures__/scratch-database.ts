@@ -1,49 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { Client, type ClientConfig } from 'pg';
+import type { TestEnvironment } from '@sysmanage/testing';
+import type { ClientConfig } from 'pg';
 
 /**
- * A throwaway database on a real PostgreSQL server. This library sits below
- * @sysmanage/testing in the module-boundary matrix (type:data may not import
- * type:testing), so, like libs/contracts with NATS, its integration tests use
- * the machine's server (DESIGN.md section 9): a uniquely named database per
- * test file, dropped afterwards. SYSMANAGE_TEST_PG_URL points them elsewhere.
+ * A database on a PostgreSQL server of its own, started by the harness for
+ * one test file: password (SCRAM) auth, so a role's credentials really are
+ * checked, and nothing shared with other files or engineers. The server goes
+ * away with the TestEnvironment that started it (`afterAll(() => env.stopAll())`).
  */
-const SERVER_URL = process.env['SYSMANAGE_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
 export interface ScratchDatabase {
   readonly name: string;
+  /** node-postgres settings for the server's superuser, connected to this database. */
   readonly connection: ClientConfig;
-  /** Runs one statement as the server's admin on a fresh connection (to the scratch database unless named). */
+  /** Runs one statement as the superuser on a fresh connection (to this database unless named). */
   query<R = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<R[]>;
-  drop(): Promise<void>;
 }
 
-async function onServer<T>(database: string | undefined, fn: (client: Client) => Promise<T>): Promise<T> {
-  const url = new URL(SERVER_URL);
-  if (database) url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
-  const name = `schema_test_${label}_${randomBytes(4).toString('hex')}`;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad scratch database name ${name}`);
-  await onServer(undefined, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+/** Starts a harness PostgreSQL tracked by `env` and creates `schema_test_<label>` on it. */
+export async function startScratchDatabase(env: TestEnvironment, label: string): Promise<ScratchDatabase> {
+  const server = await env.postgres({ name: `schema-${label}` });
+  const name = `schema_test_${label}`;
+  await server.createDatabase(name);
   return {
     name,
-    connection: { connectionString: url.toString(), database: name },
-    query: async <R>(sql: string, params: unknown[] = [], database: string = name) =>
-      onServer(database, async (client) => (await client.query(sql, params)).rows as R[]),
-    drop: () =>
-      onServer(undefined, async (client) => {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      }),
+    connection: server.clientConfig(name),
+    query: <R>(sql: string, params: unknown[] = [], database: string = name) =>
+      server.query<R>(sql, params, database),
   };
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateUp } from '../__fixtures__/migrate';
 import { checkViolation, foreignKeyViolation, uniqueViolation } from '../__fixtures__/pg-violation';
-import { createScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
 import { TENANT_SLUG_PATTERN } from '../index';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('registry constraints', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
 
   async function tenant(slug: string): Promise<string> {
@@ -26,12 +28,10 @@ describe('registry constraints', () => {
   }
 
   beforeAll(async () => {
-    db = await createScratchDatabase('registry');
+    db = await startScratchDatabase(env, 'registry');
     await migrateUp('registry', db.connection);
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it('tenant defaults: pending status, standard edition, empty limits and settings', async () => {
     const id = await tenant('defaults_co');

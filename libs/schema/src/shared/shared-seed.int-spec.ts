@@ -1,6 +1,7 @@
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateUp } from '../__fixtures__/migrate';
 import { checkViolation } from '../__fixtures__/pg-violation';
-import { createScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
 import {
   createChainDataSource,
   OS_RELEASE_SEED,
@@ -39,15 +40,14 @@ async function reseed(db: ScratchDatabase): Promise<void> {
 }
 
 describe('shared chain seed', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
 
   beforeAll(async () => {
-    db = await createScratchDatabase('seed');
+    db = await startScratchDatabase(env, 'seed');
     await migrateUp('shared', db.connection);
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it('is present after up: every seeded release and package manager', async () => {
     const rows = await db.query<ReleaseRow>(RELEASES_SQL);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { TestEnvironment } from '@sysmanage/testing';
 import { migrateUp } from '../__fixtures__/migrate';
 import { checkViolation, foreignKeyViolation, uniqueViolation } from '../__fixtures__/pg-violation';
-import { createScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
+import { startScratchDatabase, type ScratchDatabase } from '../__fixtures__/scratch-database';
 import { createChainDataSource, Host, HostHeartbeat } from '../index';
 
 describe('tenant constraints', () => {
+  const env = new TestEnvironment();
   let db: ScratchDatabase;
 
   async function host(machineId: string): Promise<string> {
@@ -17,12 +19,10 @@ describe('tenant constraints', () => {
   }
 
   beforeAll(async () => {
-    db = await createScratchDatabase('tenant');
+    db = await startScratchDatabase(env, 'tenant');
     await migrateUp('tenant', db.connection);
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  afterAll(() => env.stopAll());
 
   it('a host keeps the id it was given (the registry host id) and defaults to active', async () => {
     const id = await host('machine-a');
