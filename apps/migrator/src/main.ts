@@ -3,6 +3,7 @@ import { runMigrateCli } from './cli/run-migrate-cli';
 export { runMigrateCli } from './cli/run-migrate-cli';
 export type { CliIo, MigratorDependencies } from './cli/cli-io';
 export type { TenantCredentialProvider } from './plan/tenant-credential-provider';
+export { OpenBaoTenantCredentialProvider } from './credentials/openbao-tenant-credential-provider';
 export type { TenantPlacement, TenantTargetSource } from './plan/tenant-target-source';
 
 /** `sysmanage-migrate`: sets the exit code and lets the event loop drain instead of cutting output short. */

@@ -13,6 +13,18 @@ export interface ChainRunOutcome {
   applied: string[];
   /** Migrations still pending (only non-empty for a dry run). */
   pending: string[];
+  /** The newest applied migration after the run (what the registry records as the version), null when none. */
+  current: string | null;
+}
+
+/** The newest of the migrations by their 13-digit timestamp suffix. */
+function newest(names: ReadonlyArray<string | null>): string | null {
+  let best: string | null = null;
+  for (const name of names) {
+    if (name === null) continue;
+    if (best === null || Number(name.slice(-13)) >= Number(best.slice(-13))) best = name;
+  }
+  return best;
 }
 
 /** Reads where a chain stands: one query, no lock, nothing written. */
@@ -49,11 +61,12 @@ export async function migrateChain(
   return withClient(connection, async (client) => {
     const table = CHAINS[chain].migrationsTableName;
     const state = compareChain(chain, chainMigrations(chain), await readAppliedMigrations(client, table));
-    if (state.pending.length === 0) return { chain, applied: [], pending: [] };
-    if (opts.dryRun) return { chain, applied: [], pending: state.pending };
+    if (state.pending.length === 0) return { chain, applied: [], pending: [], current: state.current };
+    if (opts.dryRun) return { chain, applied: [], pending: state.pending, current: state.current };
     try {
       const applied = await withChainLock(client, chain, () => applyPending(connection, chain));
-      return { chain, applied, pending: [] };
+      // Nothing applied here means a concurrent run applied the rest under the lock: the chain is at head.
+      return { chain, applied, pending: [], current: newest([state.current, state.head, ...applied]) };
     } catch (err) {
       throw new MigratorError(MigratorErrorCode.MIGRATION_FAILED, `${chain} chain: ${errorMessage(err)}`, {
         cause: err,

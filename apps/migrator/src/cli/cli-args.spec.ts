@@ -25,6 +25,7 @@ describe('parseCliArgs', () => {
       concurrency: DEFAULT_CONCURRENCY,
       failureBudget: null,
       json: false,
+      verify: false,
       files: [],
     });
   });
@@ -32,7 +33,7 @@ describe('parseCliArgs', () => {
   it('reads every up flag in both --flag value and --flag=value forms', () => {
     const args = parseCliArgs([
       'up', '--config', '/etc/x.yaml', '--dry-run', '--tenant', 'acme', '--tenant=beta_2', '--tenant', 'acme',
-      '--concurrency=8', '--failure-budget', '3', '--json',
+      '--concurrency=8', '--failure-budget', '3', '--json', '--verify',
     ]);
     expect(args).toMatchObject({
       command: 'up',
@@ -42,6 +43,7 @@ describe('parseCliArgs', () => {
       concurrency: 8,
       failureBudget: 3,
       json: true,
+      verify: true,
     });
   });
 
@@ -70,6 +72,7 @@ describe('parseCliArgs', () => {
     [['migrate'], 'unknown command "migrate" (expected one of up, status, lint, serve)'],
     [['up', 'extra'], 'up takes no arguments, got "extra"'],
     [['status', '--dry-run'], '--dry-run is not valid with the status command'],
+    [['status', '--verify'], '--verify is not valid with the status command'],
     [['lint', '--config', 'x'], '--config is not valid with the lint command'],
     [['serve', '--json'], '--json is not valid with the serve command'],
     [['lint', '--status'], '--status cannot be combined with lint'],

@@ -16,6 +16,8 @@ export interface MigrateCliArgs {
   /** Halt the fan-out once this many databases failed; null = no budget. */
   failureBudget: number | null;
   json: boolean;
+  /** `up`: read every tenant database's version instead of trusting the registry's record. */
+  verify: boolean;
   /** `lint` only: the files to scan; empty = the schema library's migrations. */
   files: string[];
 }
@@ -31,6 +33,7 @@ const BOOLEAN_FLAGS = new Set([
   '--no-tenants',
   '--tenants-only',
   '--json',
+  '--verify',
   '--help',
   '-h',
 ]);
@@ -46,6 +49,7 @@ const ALLOWED: Record<MigrateCommandName, ReadonlySet<string>> = {
     '--concurrency',
     '--failure-budget',
     '--json',
+    '--verify',
   ]),
   status: new Set([
     '--config',
@@ -117,6 +121,7 @@ export function parseCliArgs(argv: readonly string[]): MigrateCliArgs {
     concurrency: DEFAULT_CONCURRENCY,
     failureBudget: null,
     json: false,
+    verify: false,
     files: [],
   };
   if (flags.some(([name]) => name === '--help' || name === '-h')) return { ...args, help: true };
@@ -170,6 +175,9 @@ export function parseCliArgs(argv: readonly string[]): MigrateCliArgs {
         break;
       case '--json':
         args.json = true;
+        break;
+      case '--verify':
+        args.verify = true;
         break;
       default:
         break;

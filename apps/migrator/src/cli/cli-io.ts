@@ -16,9 +16,10 @@ export interface CliIo {
 }
 
 /**
- * Seams for the tenant fan-out. The defaults are the registry-backed target
- * source and a credential provider that refuses every tenant until the
- * OpenBAO provider is plugged in.
+ * Seams for the tenant fan-out and the responder. The defaults are the
+ * registry-backed target source and OpenBAO owner leases
+ * (OpenBaoTenantCredentialProvider) from the run's `vault:` config (after a
+ * local bootstrap, the config the local server is used with).
  */
 export interface MigratorDependencies {
   tenantTargetSource?: (config: SysManageConfig) => TenantTargetSource;

@@ -32,7 +32,7 @@ async function dispatch(args: MigrateCliArgs, argv: string[], io: CliIo, deps: M
   }
   if (args.command === 'serve') {
     try {
-      return await runServeCommand(prepared.config, prepared.warnings, io);
+      return await runServeCommand(prepared.config, prepared.warnings, io, deps);
     } catch (err) {
       return reportStartupFailure(err, io.stderr);
     }

@@ -6,7 +6,7 @@ import type { PlanOptions } from '../plan/build-plan';
 import { tenantTargets } from '../plan/build-plan';
 import type { DatabaseTarget } from '../plan/database-target';
 import { RegistryTenantTargetSource } from '../plan/registry-tenant-target-source';
-import { UnavailableTenantCredentialProvider } from '../plan/tenant-credential-provider';
+import type { TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import { errorMessage } from '../errors/migrator-error';
 
 /** `--tenant` only means something when tenants have their own databases. */
@@ -19,15 +19,15 @@ export function assertTenantFlagsFit(config: SysManageConfig, opts: PlanOptions)
   }
 }
 
-/** Lists the fan-out's tenant databases through the configured (or injected) source and credentials. */
+/** Lists the fan-out's tenant databases through the configured (or injected) source, reached with `credentials`. */
 export async function listTenantTargets(
   config: SysManageConfig,
   opts: PlanOptions,
   deps: MigratorDependencies,
+  credentials: TenantCredentialProvider,
 ): Promise<DatabaseTarget[]> {
   const source =
     deps.tenantTargetSource?.(config) ?? new RegistryTenantTargetSource(toClientConfig(config.registry));
-  const credentials = deps.credentialProvider?.(config) ?? new UnavailableTenantCredentialProvider();
   try {
     return await tenantTargets(source, credentials, opts);
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { SysManageConfig } from '@sysmanage/config';
 import { createLogger, startHttpService } from '@sysmanage/observability';
-import type { CliIo } from '../cli/cli-io';
+import type { CliIo, MigratorDependencies } from '../cli/cli-io';
 import { MigratorServeModule } from '../serve/migrator-serve.module';
 
 /**
@@ -22,13 +22,18 @@ function abortRequested(signal: AbortSignal | undefined): Promise<void> {
  * hooks); a failed start is thrown to the caller, which prints it and picks
  * the exit code.
  */
-export async function runServeCommand(config: SysManageConfig, warnings: string[], io: CliIo): Promise<number> {
+export async function runServeCommand(
+  config: SysManageConfig,
+  warnings: string[],
+  io: CliIo,
+  deps: MigratorDependencies = {},
+): Promise<number> {
   const logger = createLogger('migrator', config.logging.level, io.stdout);
   for (const warning of warnings) logger.warn({ context: 'Startup' }, warning);
   const app = await startHttpService({
     service: 'migrator',
     logger,
-    module: MigratorServeModule.forRoot(config, logger),
+    module: MigratorServeModule.forRoot(config, logger, deps.credentialProvider),
     listen: config.api.migrator,
   });
   await abortRequested(io.signal);

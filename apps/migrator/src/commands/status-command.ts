@@ -2,12 +2,13 @@ import type { SysManageConfig } from '@sysmanage/config';
 import { readChainState } from '../chain/chain-runner';
 import type { MigrateCliArgs } from '../cli/cli-args';
 import type { CliIo, MigratorDependencies } from '../cli/cli-io';
-import { errorMessage } from '../errors/migrator-error';
+import { MigratorErrorCode, errorMessage } from '../errors/migrator-error';
 import { runBounded } from '../fanout/run-bounded';
 import { errorFields } from '../fanout/target-result';
 import { controlPlaneTargets } from '../plan/build-plan';
 import type { DatabaseTarget } from '../plan/database-target';
 import { assertTenantFlagsFit, listTenantTargets } from './fan-out-sources';
+import { fanOutRuns, openFanOutSession } from './fan-out-session';
 import { formatStatusTable, type DatabaseStatus } from './status-report';
 
 function base(target: DatabaseTarget): Pick<DatabaseStatus, 'database' | 'server' | 'tenant'> {
@@ -21,6 +22,9 @@ function failedStatus(target: DatabaseTarget, err: unknown): DatabaseStatus {
 /** Reads every chain of one database: one query per chain, nothing written, no lock. */
 async function readTarget(target: DatabaseTarget): Promise<DatabaseStatus> {
   if (target.planError) return failedStatus(target, target.planError);
+  if (target.skipReason !== undefined) {
+    return { ...base(target), status: 'skipped', chains: [], error: target.skipReason, errorCode: MigratorErrorCode.SKIPPED };
+  }
   try {
     const lease = await target.acquire();
     try {
@@ -49,9 +53,11 @@ export async function runStatusCommand(
   const statuses: DatabaseStatus[] = [];
   for (const target of controlPlaneTargets(config, args)) statuses.push(await readTarget(target));
   let fanOutError: string | null = null;
-  if (config.multitenancy.enabled && !args.noTenants) {
+  if (fanOutRuns(config, args)) {
+    // status reads the databases themselves (not the registry's record), so it leases a credential per tenant.
+    const session = await openFanOutSession(config, io, deps, (line) => io.stderr.write(`${line}\n`));
     try {
-      const targets = await listTenantTargets(config, args, deps);
+      const targets = await listTenantTargets(config, args, deps, session.credentials);
       const options = { concurrency: args.concurrency, failureBudget: null };
       statuses.push(
         ...(await runBounded(targets, options, {
@@ -63,6 +69,8 @@ export async function runStatusCommand(
       );
     } catch (err) {
       fanOutError = errorMessage(err);
+    } finally {
+      await session.close();
     }
   }
   const exitCode = statuses.some((s) => s.status === 'failed') || fanOutError !== null ? 1 : 0;

@@ -5,7 +5,8 @@ export interface DatabaseStatus {
   database: string;
   server: string;
   tenant: string | null;
-  status: 'ok' | 'failed';
+  /** skipped: not read on purpose (a suspended tenant: CONNECT is revoked). */
+  status: 'ok' | 'failed' | 'skipped';
   chains: Array<ChainState & { pendingCount: number }>;
   error: string | null;
   errorCode: string | null;
@@ -19,8 +20,8 @@ export function formatStatusTable(statuses: readonly DatabaseStatus[]): string {
   const tail: string[] = [];
   for (const s of statuses) {
     const base = [s.database, s.tenant ?? '-', s.server];
-    if (s.status === 'failed') {
-      rows.push([...base, '-', 'ERROR', '-', '-']);
+    if (s.status !== 'ok') {
+      rows.push([...base, '-', s.status === 'failed' ? 'ERROR' : 'SKIPPED', '-', '-']);
       tail.push(`${s.database} @${s.server}: ${s.error ?? 'unknown error'}`);
       continue;
     }

@@ -12,6 +12,7 @@ import { createProgress } from '../report/create-progress';
 import type { ProgressReporter } from '../report/progress-reporter';
 import { countStatuses, formatSummary } from '../report/summary';
 import { assertTenantFlagsFit, listTenantTargets } from './fan-out-sources';
+import { fanOutRuns, noteLine, openFanOutSession, type FanOutSession } from './fan-out-session';
 
 /** Why the tenant fan-out did or did not run, for the JSON document. */
 interface FanOutReport {
@@ -32,6 +33,7 @@ async function runOne(
   progress.started(target);
   const result = await migrateTarget(target, {
     dryRun: args.dryRun,
+    trustRecorded: !args.verify,
     onChainDone: (chain) => progress.chainDone(target, chain),
   });
   progress.finished(target, result);
@@ -49,6 +51,7 @@ async function runAll(
   args: MigrateCliArgs,
   deps: MigratorDependencies,
   progress: ProgressReporter,
+  session: FanOutSession | null,
 ): Promise<{ results: TargetResult[]; fanOut: FanOutReport }> {
   const results: TargetResult[] = [];
   let halted: string | null = null;
@@ -64,16 +67,17 @@ async function runAll(
     if (result.status === 'failed') halted = `${result.database} failed before it`;
   }
 
-  if (!config.multitenancy.enabled)
-    return { results, fanOut: { ran: false, reason: 'multitenancy disabled', error: null } };
-  if (args.noTenants) return { results, fanOut: { ran: false, reason: '--no-tenants', error: null } };
+  if (session === null) {
+    const reason = config.multitenancy.enabled ? '--no-tenants' : 'multitenancy disabled';
+    return { results, fanOut: { ran: false, reason, error: null } };
+  }
   if (halted !== null) {
     progress.note(`tenant fan-out skipped: ${halted}`);
     return { results, fanOut: { ran: false, reason: halted, error: null } };
   }
   let targets: DatabaseTarget[];
   try {
-    targets = await listTenantTargets(config, args, deps);
+    targets = await listTenantTargets(config, args, deps, session.credentials);
   } catch (err) {
     progress.note(`tenant fan-out FAILED: ${errorMessage(err)}`);
     return { results, fanOut: { ran: false, reason: null, error: errorMessage(err) } };
@@ -106,7 +110,16 @@ export async function runUpCommand(
   assertTenantFlagsFit(config, args);
   const started = performance.now();
   const progress = createProgress(io, args.json);
-  const { results: raw, fanOut } = await runAll(config, args, deps, progress);
+  const session = fanOutRuns(config, args)
+    ? await openFanOutSession(config, io, deps, (line) => noteLine(io, args.json, progress, line))
+    : null;
+  let outcome: Awaited<ReturnType<typeof runAll>>;
+  try {
+    outcome = await runAll(config, args, deps, progress, session);
+  } finally {
+    await session?.close();
+  }
+  const { results: raw, fanOut } = outcome;
   const results = mergeResults(raw);
   const durationMs = Math.round(performance.now() - started);
   const counts = countStatuses(results);

@@ -2,7 +2,7 @@
 export enum MigratorErrorCode {
   /** Bad command line: unknown flag, missing value, out-of-range number, invalid slug. */
   USAGE = 'USAGE',
-  /** A tenant database has no credential provider yet (OpenBAO leasing arrives later). */
+  /** No credential for a tenant database: OpenBAO unreachable, refused the lease, or no provider configured. */
   TENANT_CREDENTIALS_UNAVAILABLE = 'TENANT_CREDENTIALS_UNAVAILABLE',
   /** `--tenant SLUG` named a tenant the registry has no placement for. */
   UNKNOWN_TENANT = 'UNKNOWN_TENANT',
@@ -20,6 +20,18 @@ export enum MigratorErrorCode {
   LINT_NO_FILES = 'LINT_NO_FILES',
   /** `serve` could not start (HTTP listener or NATS connection). */
   SERVE_FAILED = 'SERVE_FAILED',
+  /** The tenant database was migrated but its version could not be written to the registry. */
+  VERSION_NOT_RECORDED = 'VERSION_NOT_RECORDED',
+  /** A leased tenant credential could not be revoked after use (it expires with its TTL). */
+  LEASE_REVOKE_FAILED = 'LEASE_REVOKE_FAILED',
+  /** A migrate-tenant request was not a valid MigrateTenantRequest. */
+  INVALID_REQUEST = 'INVALID_REQUEST',
+  /** A migrate-tenant request named a tenant without a placement (or a slug not matching its id). */
+  TENANT_NOT_FOUND = 'TENANT_NOT_FOUND',
+  /** A migrate-tenant request named a tenant whose status does not allow migrating (e.g. suspended, deleted). */
+  TENANT_NOT_MIGRATABLE = 'TENANT_NOT_MIGRATABLE',
+  /** The local OpenBAO of `vault.bootstrap` could not be started, initialised or unsealed. */
+  OPENBAO_BOOTSTRAP_FAILED = 'OPENBAO_BOOTSTRAP_FAILED',
 }
 
 export class MigratorError extends Error {

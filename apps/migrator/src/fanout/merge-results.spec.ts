@@ -13,6 +13,8 @@ const result = (fields: Partial<TargetResult>): TargetResult => ({
   error: null,
   errorCode: null,
   durationMs: 100,
+  version: null,
+  checked: null,
   ...fields,
 });
 

@@ -19,6 +19,10 @@ export interface TargetResult {
   error: string | null;
   errorCode: string | null;
   durationMs: number;
+  /** The last chain's newest applied migration as found (or recorded), null when unknown. */
+  version: string | null;
+  /** Where the version came from: the registry's record (no connection made) or the database; null when not checked. */
+  checked: 'registry' | 'database' | null;
 }
 
 export function targetResult(target: DatabaseTarget, fields: Partial<TargetResult>): TargetResult {
@@ -33,6 +37,8 @@ export function targetResult(target: DatabaseTarget, fields: Partial<TargetResul
     error: null,
     errorCode: null,
     durationMs: 0,
+    version: null,
+    checked: null,
     ...fields,
   };
 }

@@ -1,6 +1,6 @@
 import { sysConfig } from '../__fixtures__/sys-config';
 import { MigratorError, MigratorErrorCode } from '../errors/migrator-error';
-import { controlPlaneTargets, tenantTargets, type PlanOptions } from './build-plan';
+import { controlPlaneTargets, SUSPENDED_SKIP_REASON, tenantTargets, type PlanOptions } from './build-plan';
 import { UnavailableTenantCredentialProvider } from './tenant-credential-provider';
 import type { TenantPlacement } from './tenant-target-source';
 
@@ -51,6 +51,7 @@ describe('tenantTargets', () => {
     databaseName: `tenant_${slug}`,
     ownerRole: `tenant_${slug}_owner`,
     vaultOwnerRole: `tenant-${slug}-owner`,
+    recordedVersion: null,
   });
   const source = { listTenants: async () => [placement('acme'), placement('beta')] };
 
@@ -82,5 +83,27 @@ describe('tenantTargets', () => {
     expect((err as MigratorError).code).toBe(MigratorErrorCode.TENANT_CREDENTIALS_UNAVAILABLE);
     expect((err as MigratorError).message).toContain('cannot lease tenant-acme-owner from OpenBAO for tenant_acme on tenants1:5433');
     expect((err as MigratorError).message).toContain('refusing to fall back to the bootstrap credentials');
+  });
+
+  it('a suspended tenant is a skipped target; the registry record and its writer travel with each target', async () => {
+    const recorded: Array<[string, string]> = [];
+    const withRecord = {
+      listTenants: async () => [{ ...placement('acme'), recordedVersion: 'T1' }, { ...placement('beta'), status: 'suspended' }],
+      recordVersion: async (tenantId: string, version: string) => {
+        recorded.push([tenantId, version]);
+      },
+    };
+    const [acme, beta] = await tenantTargets(withRecord, new UnavailableTenantCredentialProvider(), all);
+    expect(acme?.skipReason).toBeUndefined();
+    expect(beta?.skipReason).toBe(SUSPENDED_SKIP_REASON);
+    expect(acme?.registryVersion?.recorded).toBe('T1');
+    expect(beta?.registryVersion?.recorded).toBeNull();
+    await acme?.registryVersion?.record('T2');
+    expect(recorded).toEqual([['id-acme', 'T2']]);
+  });
+
+  it('a source that cannot record versions gives targets without a registry record', async () => {
+    const [acme] = await tenantTargets(source, new UnavailableTenantCredentialProvider(), all);
+    expect(acme?.registryVersion).toBeUndefined();
   });
 });

@@ -1,10 +1,11 @@
 import type { DatabaseConfig, SysManageConfig } from '@sysmanage/config';
+import { TenantStatus } from '@sysmanage/contracts';
 import type { ChainName } from '@sysmanage/schema';
 import { databaseKey, toClientConfig } from '../db/client-config';
 import { MigratorError, MigratorErrorCode } from '../errors/migrator-error';
 import type { DatabaseTarget } from './database-target';
 import type { TenantCredentialProvider } from './tenant-credential-provider';
-import type { TenantTargetSource } from './tenant-target-source';
+import type { TenantPlacement, TenantTargetSource } from './tenant-target-source';
 
 export interface PlanOptions {
   noTenants: boolean;
@@ -68,6 +69,34 @@ function unknownTenantTarget(slug: string): DatabaseTarget {
   };
 }
 
+export const SUSPENDED_SKIP_REASON =
+  'tenant suspended: CONNECT is revoked for its roles; it is migrated after it is resumed';
+
+/** One tenant database, reached only through the credential provider. */
+export function tenantTarget(
+  placement: TenantPlacement,
+  credentials: TenantCredentialProvider,
+  source: Pick<TenantTargetSource, 'recordVersion'>,
+): DatabaseTarget {
+  const target: DatabaseTarget = {
+    key: databaseKey(placement.server.host, placement.server.port, placement.databaseName),
+    database: placement.databaseName,
+    server: `${placement.server.host}:${placement.server.port}`,
+    tenant: placement.slug,
+    chains: ['tenant'],
+    acquire: () => credentials.leaseFor(placement),
+  };
+  if (placement.status === TenantStatus.SUSPENDED) target.skipReason = SUSPENDED_SKIP_REASON;
+  const record = source.recordVersion?.bind(source);
+  if (record !== undefined) {
+    target.registryVersion = {
+      recorded: placement.recordedVersion,
+      record: (version) => record(placement.tenantId, version),
+    };
+  }
+  return target;
+}
+
 /**
  * The tenant databases of the fan-out, one target each, accessed only through
  * the credential provider. Slugs asked for with `--tenant` that the registry
@@ -82,14 +111,7 @@ export async function tenantTargets(
   const wanted = opts.tenants.length > 0 ? new Set(opts.tenants) : null;
   const targets: DatabaseTarget[] = placements
     .filter((p) => wanted === null || wanted.has(p.slug))
-    .map((placement) => ({
-      key: databaseKey(placement.server.host, placement.server.port, placement.databaseName),
-      database: placement.databaseName,
-      server: `${placement.server.host}:${placement.server.port}`,
-      tenant: placement.slug,
-      chains: ['tenant'],
-      acquire: () => credentials.leaseFor(placement),
-    }));
+    .map((placement) => tenantTarget(placement, credentials, source));
   const found = new Set(placements.map((p) => p.slug));
   for (const slug of opts.tenants) if (!found.has(slug)) targets.push(unknownTenantTarget(slug));
   return targets;

@@ -22,4 +22,16 @@ export interface DatabaseTarget {
   acquire(): Promise<ConnectionLease>;
   /** Set when the target is known to be unusable before any work (e.g. an unknown --tenant). */
   planError?: Error;
+  /** Set when the target is not to be touched (e.g. a suspended tenant: CONNECT is revoked); reported as skipped. */
+  skipReason?: string;
+  /** Tenant databases: the version the registry recorded, and how to record a new one. */
+  registryVersion?: RegistryVersion;
+}
+
+/** The registry's record of a tenant database's chain version. */
+export interface RegistryVersion {
+  /** The recorded version, null when none. */
+  recorded: string | null;
+  /** Upserts the version after a migration (or after the database was found at another version). */
+  record(version: string): Promise<void>;
 }

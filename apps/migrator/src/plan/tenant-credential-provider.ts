@@ -9,20 +9,25 @@ import type { TenantPlacement } from './tenant-target-source';
  */
 export interface TenantCredentialProvider {
   leaseFor(tenant: TenantPlacement): Promise<ConnectionLease>;
+  /** Called once when the run is over (stops token renewal); optional. */
+  close?(): Promise<void>;
 }
 
 /**
- * Stands in until the OpenBAO provider is plugged in: every tenant database
- * fails loudly. Never falls back to the bootstrap credentials, which would
+ * Used when OpenBAO cannot be used at all (no `vault:` block, or the local
+ * bootstrap failed): every tenant database fails loudly, naming the reason. Never falls back to the bootstrap credentials, which would
  * migrate the wrong database or run as the wrong role.
  */
 export class UnavailableTenantCredentialProvider implements TenantCredentialProvider {
+  constructor(
+    private readonly reason = 'no OpenBAO is configured (vault: block); refusing to fall back to the bootstrap credentials',
+  ) {}
+
   async leaseFor(tenant: TenantPlacement): Promise<ConnectionLease> {
     throw new MigratorError(
       MigratorErrorCode.TENANT_CREDENTIALS_UNAVAILABLE,
-      `no credential provider for tenant databases: cannot lease ${tenant.vaultOwnerRole} from OpenBAO ` +
-        `for ${tenant.databaseName} on ${tenant.server.host}:${tenant.server.port} ` +
-        '(the OpenBAO provider is not available in this build; refusing to fall back to the bootstrap credentials)',
+      `cannot lease ${tenant.vaultOwnerRole} from OpenBAO ` +
+        `for ${tenant.databaseName} on ${tenant.server.host}:${tenant.server.port}: ${this.reason}`,
     );
   }
 }

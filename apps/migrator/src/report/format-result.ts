@@ -26,7 +26,8 @@ function detail(result: TargetResult): string {
     case 'skipped':
       return result.error ?? '';
     default:
-      return '';
+      // Says why no connection was made: the registry's record was trusted (see --verify).
+      return result.checked === 'registry' ? `registry records ${result.version ?? '?'}` : '';
   }
 }
 

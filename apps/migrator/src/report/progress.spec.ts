@@ -36,6 +36,8 @@ const done = (t: DatabaseTarget, fields: Partial<TargetResult>): TargetResult =>
   error: null,
   errorCode: null,
   durationMs: 1500,
+  version: null,
+  checked: null,
   ...fields,
 });
 
@@ -58,6 +60,13 @@ describe('result lines', () => {
     progress.chainDone(a, 'tenant');
     progress.finished(a, done(a, { status: 'up-to-date', applied: [] }));
     expect(text()).toBe('up to date tenant_acme (tenant acme) @t1:5432 [tenant] (1.5 s)\n');
+  });
+
+  it('an up-to-date tenant checked against the registry record says so', () => {
+    const t = target('acme');
+    expect(formatResultLine(done(t, { status: 'up-to-date', applied: [], durationMs: 0, checked: 'registry', version: 'T9' }))).toBe(
+      'up to date tenant_acme (tenant acme) @t1:5432 [tenant] (0.0 s) registry records T9',
+    );
   });
 });
 

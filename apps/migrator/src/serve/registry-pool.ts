@@ -6,7 +6,7 @@ import { toClientConfig } from '../db/client-config';
 
 export const REGISTRY_POOL = Symbol('MIGRATOR_REGISTRY_POOL');
 
-/** The worker only probes the registry database for readiness; two connections are plenty. */
+/** Readiness probes, placement look-ups and version records of the migrate-tenant responder: two connections are plenty. */
 const POOL_SIZE = 2;
 
 @Injectable()

@@ -1,0 +1,22 @@
+import type { Pool } from 'pg';
+import { PLACEMENT_SELECT, placementFromRow, RECORD_VERSION_SQL, type PlacementRow } from '../plan/registry-tenant-target-source';
+import type { TenantPlacement } from '../plan/tenant-target-source';
+
+const BY_ID_SQL = `${PLACEMENT_SELECT}
+ WHERE t.id = $1::uuid`;
+
+/** The worker's registry access: one tenant's stored placement, and its recorded version. */
+export class RegistryPlacements {
+  constructor(private readonly pool: Pool) {}
+
+  /** The tenant's placement whatever its status, or null when it has none. */
+  async find(tenantId: string): Promise<TenantPlacement | null> {
+    const { rows } = await this.pool.query<PlacementRow>(BY_ID_SQL, [tenantId]);
+    const row = rows[0];
+    return row === undefined ? null : placementFromRow(row);
+  }
+
+  async recordVersion(tenantId: string, version: string): Promise<void> {
+    await this.pool.query(RECORD_VERSION_SQL, [tenantId, version]);
+  }
+}
