@@ -32,8 +32,9 @@ export async function provisionTestTenant(
   root: OpenBaoClient,
   registry: { pg: PgInstance; database: string },
   slug: string,
-  status = 'active',
+  opts: { status?: string; alterRoleSetRole?: boolean } = {},
 ): Promise<void> {
+  const status = opts.status ?? 'active';
   const names = tenantResourceNames(slug);
   const db = quoteIdent(names.databaseName);
   const owner = quoteIdent(names.ownerRole);
@@ -58,7 +59,7 @@ export async function provisionTestTenant(
       dbName: serverName(pg),
       creationStatements: [
         `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "${group}";`,
-        `ALTER ROLE "{{name}}" SET role = '${group}';`,
+        ...(opts.alterRoleSetRole === false ? [] : [`ALTER ROLE "{{name}}" SET role = '${group}';`]),
       ],
       revocationStatements: [
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`,

@@ -1,8 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CHAINS } from '@sysmanage/schema';
-import { generateLicenseKeypair, MULTITENANT_SAAS, signLicense } from '@sysmanage/tenancy';
 import { TestEnvironment, writeTestConfig, type PgInstance } from '@sysmanage/testing';
 import { chainMigrations } from '../chain/chain-migrations';
 import type { MigratorDependencies } from '../cli/cli-io';
@@ -10,24 +6,9 @@ import { runCli, tableNames, versionRows } from '../__fixtures__/cli-harness';
 import type { TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import type { TenantPlacement } from '../plan/tenant-target-source';
 import { seedTenantPlacement } from '../__fixtures__/registry-seed';
+import { licenseFiles } from '../__fixtures__/license-files';
 
 jest.setTimeout(120_000);
-
-const DAY_MS = 24 * 60 * 60_000;
-
-function licenseFiles(): { licenseFile: string; licensePublicKeyFile: string } {
-  const keys = generateLicenseKeypair();
-  const doc = signLicense(
-    { customer: 'migrator tests', tiers: [MULTITENANT_SAAS], expiresAt: new Date(Date.now() + 365 * DAY_MS) },
-    keys.privateKeyPem,
-  );
-  const dir = mkdtempSync(path.join(tmpdir(), 'migrator-license-'));
-  const licenseFile = path.join(dir, 'license.json');
-  const licensePublicKeyFile = path.join(dir, 'license-public.pem');
-  writeFileSync(licenseFile, JSON.stringify(doc));
-  writeFileSync(licensePublicKeyFile, keys.publicKeyPem);
-  return { licenseFile, licensePublicKeyFile };
-}
 
 interface UpDocument {
   databases: Array<{ database: string; tenant: string | null; chains: string[]; status: string; applied: string[]; error: string | null; errorCode: string | null }>;
