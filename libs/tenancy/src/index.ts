@@ -41,7 +41,8 @@ export {
   type PolicyMounts,
 } from './bootstrap/service-policies';
 export { OPENBAO_PG_ROLE, PROVISIONER_PG_ROLE, renderServerBootstrapSql, type ServerSqlInput } from './bootstrap/server-sql';
-export { readServerCredentials, serverCredentialsKvPath, type ServerCredentials } from './bootstrap/server-credentials';
+export { readServerCredentials, serverCredentialsKvPath, SERVER_NAME_REGEX, type ServerCredentials } from './bootstrap/server-credentials';
+export { writePrivateFile } from './bootstrap/private-file';
 export {
   bootstrapDatabaseServer,
   type BootstrapDatabaseServerOptions,

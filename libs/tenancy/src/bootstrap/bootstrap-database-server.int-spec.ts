@@ -152,11 +152,19 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     await expect(readServerCredentials(root, other)).resolves.toMatchObject({ password: stored.password });
   });
 
-  it('fails with POSTGRES_FAILED naming the server when the admin cannot log in, and INVALID_INPUT for a bad host', async () => {
+  it('fails with ADMIN_UNAVAILABLE naming the server when the admin cannot log in, and INVALID_INPUT for a bad host', async () => {
     const err = await bootstrapDatabaseServer({ ...options(), admin: { ...pg.clientConfig(), password: 'nope' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BootstrapError);
-    expect(err).toMatchObject({ code: BootstrapErrorCode.POSTGRES_FAILED });
+    expect(err).toMatchObject({ code: BootstrapErrorCode.ADMIN_UNAVAILABLE });
     expect((err as Error).message).toMatch(/^cannot connect to database server "pg-eu-1" as the admin user: password authentication failed/);
+    // pg-peer above is the same PostgreSQL: bring pg-eu-1's KV password back in line first.
+    await bootstrapDatabaseServer(options());
+    const kvBefore = await readServerCredentials(root, SERVER);
+    const failed = await bootstrapDatabaseServer({ ...options(), registryDatabases: [{ name: 'sysmanage_registry', connect: ['no_such_role'] }] }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: BootstrapErrorCode.POSTGRES_FAILED, message: 'bootstrap SQL on database server "pg-eu-1" failed: role "no_such_role" does not exist' });
+    // One transaction: the password PostgreSQL has is still the one in KV.
+    await expect(loginRefusal(pg, kvBefore.username, kvBefore.password)).resolves.toBeNull();
+    await expect(readServerCredentials(root, SERVER)).resolves.toMatchObject({ password: kvBefore.password });
     await expect(bootstrapDatabaseServer({ ...options(), server: { name: SERVER, host: 'h@x', port: 5432 } })).rejects.toMatchObject({
       code: BootstrapErrorCode.INVALID_INPUT,
       message: 'database server host "h@x" is not a plain host name or address',

@@ -111,7 +111,7 @@ async function connectAdmin(config: ClientConfig, server: string): Promise<Clien
     return client;
   } catch (err) {
     await client.end().catch(() => undefined);
-    throw new BootstrapError(BootstrapErrorCode.POSTGRES_FAILED, `cannot connect to database server "${server}" as the admin user: ${(err as Error).message}`, { cause: err });
+    throw new BootstrapError(BootstrapErrorCode.ADMIN_UNAVAILABLE, `cannot connect to database server "${server}" as the admin user: ${(err as Error).message}`, { cause: err });
   }
 }
 

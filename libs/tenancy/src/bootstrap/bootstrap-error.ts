@@ -1,7 +1,9 @@
 export enum BootstrapErrorCode {
   /** An argument (server name, host, mount, slug, database name) is not acceptable. */
   INVALID_INPUT = 'INVALID_INPUT',
-  /** The PostgreSQL admin connection failed or a statement was refused. */
+  /** The PostgreSQL admin connection could not be opened (wrong password, peer-only install, server down). */
+  ADMIN_UNAVAILABLE = 'ADMIN_UNAVAILABLE',
+  /** A bootstrap statement failed for a reason other than missing privileges. */
   POSTGRES_FAILED = 'POSTGRES_FAILED',
   /** KV holds no (or malformed) credentials for the server. */
   CREDENTIALS_MISSING = 'CREDENTIALS_MISSING',

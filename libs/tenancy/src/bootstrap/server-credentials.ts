@@ -11,7 +11,8 @@ export interface ServerCredentials {
   port: number;
 }
 
-const SERVER_NAME_REGEX = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+/** The registry's rule for server names (apps/registry SERVER_NAME_PATTERN). */
+export const SERVER_NAME_REGEX = /^[a-z][a-z0-9_-]{1,62}$/;
 
 /** Server names become an OpenBAO path segment (KV key, database/config/<name>). */
 export function checkServerName(name: string): string {

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolvePlan } from './bootstrap-plan';
+import { parseCliFlags } from './cli-flags';
+import { UsageError } from './cli-io';
+
+describe('resolvePlan', () => {
+  let dir: string;
+  const env = { BAO_TOKEN: 'operator-token' };
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'plan-'));
+    writeFileSync(
+      path.join(dir, 'sysmanage-dev.yaml'),
+      [
+        'registry: { host: db.internal, port: 6543, name: sysmanage, user: sysmanage, password: pw, ssl: require }',
+        'shared: { host: db.internal, port: 6543, name: sysmanage_shared, user: shared_user, password: pw2 }',
+        'vault: { url: "http://127.0.0.1:8200", mount_path: kv, database_mount_path: pgdb }',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const plan = (argv: string[], extraEnv: Record<string, string | undefined> = env) => resolvePlan(parseCliFlags(argv), { cwd: dir, env: extraEnv });
+
+  it('takes its defaults from the config and the environment', () => {
+    const result = plan([]);
+    expect(result).toMatchObject({
+      baoAddr: 'http://127.0.0.1:8200',
+      baoToken: 'operator-token',
+      kvMount: 'kv',
+      databaseMount: 'pgdb',
+      outDir: path.join(dir, 'data/approle'),
+      server: { name: 'local', host: 'db.internal', port: 6543, sslMode: 'require' },
+      admin: { host: 'db.internal', port: 6543, user: 'postgres', database: 'postgres' },
+      adminLabel: 'postgres@db.internal:6543',
+      sqlOut: path.join(dir, 'data/provision-bootstrap-local.sql'),
+      registryDatabases: [
+        { name: 'sysmanage', connect: ['sysmanage'] },
+        { name: 'sysmanage_shared', connect: ['shared_user'] },
+      ],
+      register: null,
+    });
+    expect(plan([], { VAULT_TOKEN: 'vault-token', PGPASSWORD: 'admin-pw' })).toMatchObject({ baoToken: 'vault-token', admin: { password: 'admin-pw' } });
+  });
+
+  it('lets flags win, and leaves out registry databases that live on another server', () => {
+    const result = plan([
+      '--server', 'eu-1', '--pg-host', '10.0.0.5', '--pg-port', '5433', '--pg-sslmode', 'disable', '--bao-addr', 'https://bao:8200', '--bao-token', 'flag-token',
+      '--pg-admin-url', 'postgresql://admin:secret@10.0.0.5:5433/postgres', '--out-dir', '/srv/approle', '--register', '--capacity', '7',
+    ]);
+    expect(result).toMatchObject({
+      baoAddr: 'https://bao:8200',
+      baoToken: 'flag-token',
+      server: { name: 'eu-1', host: '10.0.0.5', port: 5433, sslMode: 'disable' },
+      admin: { connectionString: 'postgresql://admin:secret@10.0.0.5:5433/postgres' },
+      adminLabel: 'admin@10.0.0.5:5433',
+      outDir: '/srv/approle',
+      registryDatabases: [],
+      register: { region: 'local', jurisdiction: 'local', capacity: 7 },
+    });
+    expect(result.adminLabel).not.toContain('secret');
+    expect(plan(['--sql-only'])).toMatchObject({ admin: null, adminLabel: 'none (--sql-only)' });
+  });
+
+  it.each([
+    [['--pg-port', '70000'], '--pg-port must be an integer 1-65535, not "70000"'],
+    [['--pg-sslmode', 'prefer'], '--pg-sslmode must be one of disable, require, verify-full, not "prefer"'],
+    [['--register', '--capacity=-1'], '--capacity must be an integer 0-1000000, not "-1"'],
+    [['--register', '--capacity', '-1'], "Option '--capacity' argument is ambiguous."],
+    [['--capacity', '5'], '--capacity only goes with --register'],
+    [['--pg-admin-url', 'mysql://x@y/z'], '--pg-admin-url must start with postgresql://'],
+    [['--server', 'x'], '--server must match ^[a-z][a-z0-9_-]{1,62}$, not "x"'],
+    [['stray'], "Unexpected argument 'stray'. This command does not take positional arguments"],
+  ])('refuses %j', (argv, message) => {
+    expect(() => plan(argv)).toThrow(new UsageError(message));
+  });
+
+  it('needs an operator token', () => {
+    expect(() => plan([], {})).toThrow(new UsageError('an OpenBAO operator token is required: --bao-token, or $BAO_TOKEN / $VAULT_TOKEN'));
+  });
+});

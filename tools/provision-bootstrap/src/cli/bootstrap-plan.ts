@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { loadConfig, type SysManageConfig } from '@sysmanage/config';
+import { type DatabaseServerSpec, type PgSslMode, type RestrictedDatabase, SERVER_NAME_REGEX } from '@sysmanage/tenancy';
+import type { ClientConfig } from 'pg';
+import type { CliFlags } from './cli-flags';
+import { UsageError } from './cli-io';
+
+export interface Registration {
+  region: string;
+  jurisdiction: string;
+  capacity: number;
+}
+
+/** Everything one run does, resolved from the flags, the environment and the config. */
+export interface BootstrapPlan {
+  config: SysManageConfig;
+  baoAddr: string;
+  /** Never printed. */
+  baoToken: string;
+  kvMount: string;
+  databaseMount: string;
+  outDir: string;
+  server: DatabaseServerSpec;
+  /** null with --sql-only. */
+  admin: ClientConfig | null;
+  /** Printable description of the admin connection (no password). */
+  adminLabel: string;
+  sqlOut: string;
+  registryDatabases: RestrictedDatabase[];
+  register: Registration | null;
+}
+
+const SSL_MODES: readonly PgSslMode[] = ['disable', 'require', 'verify-full'];
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, not ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function sslMode(raw: string): PgSslMode {
+  const mode = SSL_MODES.find((candidate) => candidate === raw);
+  if (mode === undefined) throw new UsageError(`--pg-sslmode must be one of ${SSL_MODES.join(', ')}, not ${JSON.stringify(raw)}`);
+  return mode;
+}
+
+/** The admin connection: --pg-admin-url as given, else user postgres at the server (password from $PGPASSWORD, as libpq does). */
+function adminConnection(flags: CliFlags, server: DatabaseServerSpec, env: Record<string, string | undefined>): { admin: ClientConfig | null; label: string } {
+  if (flags.on('sql-only')) return { admin: null, label: 'none (--sql-only)' };
+  const url = flags.value('pg-admin-url');
+  if (url === undefined) {
+    const admin: ClientConfig = { host: server.host, port: server.port, user: 'postgres', database: 'postgres' };
+    if (env['PGPASSWORD'] !== undefined) admin.password = env['PGPASSWORD'];
+    return { admin, label: `postgres@${server.host}:${server.port}` };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError('--pg-admin-url is not a URL (postgresql://user[:password]@host:port/database)');
+  }
+  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') throw new UsageError('--pg-admin-url must start with postgresql://');
+  const label = `${decodeURIComponent(parsed.username) || '(default user)'}@${parsed.host || parsed.searchParams.get('host') || '(default host)'}`;
+  return { admin: { connectionString: url }, label };
+}
+
+/** Registry and shared databases are restricted when they live on this server (same host and port). */
+function restrictedDatabases(config: SysManageConfig, server: DatabaseServerSpec): RestrictedDatabase[] {
+  const blocks = config.sharedIsSeparate ? [config.registry, config.shared] : [config.registry];
+  return blocks.filter((db) => db.host === server.host && db.port === server.port).map((db) => ({ name: db.name, connect: [db.user] }));
+}
+
+export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<string, string | undefined> }): BootstrapPlan {
+  const configFlag = flags.value('config');
+  const { config } = loadConfig({ argv: [], env: io.env, cwd: io.cwd, ...(configFlag === undefined ? {} : { path: path.resolve(io.cwd, configFlag) }) });
+
+  const baoAddr = flags.value('bao-addr') ?? config.vault?.url;
+  if (baoAddr === undefined) throw new UsageError('--bao-addr is required (the config has no vault.url)');
+  const baoToken = flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN'];
+  if (baoToken === undefined || baoToken === '') throw new UsageError('an OpenBAO operator token is required: --bao-token, or $BAO_TOKEN / $VAULT_TOKEN');
+
+  const name = flags.value('server') ?? 'local';
+  if (!SERVER_NAME_REGEX.test(name)) throw new UsageError(`--server must match ${SERVER_NAME_REGEX.source}, not ${JSON.stringify(name)}`);
+  const portFlag = flags.value('pg-port');
+  const sslFlag = flags.value('pg-sslmode');
+  const server: DatabaseServerSpec = {
+    name,
+    host: flags.value('pg-host') ?? config.registry.host,
+    port: portFlag === undefined ? config.registry.port : integer('pg-port', portFlag, 1, 65535),
+    sslMode: sslFlag === undefined ? config.registry.ssl : sslMode(sslFlag),
+  };
+  const { admin, label } = adminConnection(flags, server, io.env);
+
+  const registering = flags.on('register');
+  for (const flag of ['region', 'jurisdiction', 'capacity'] as const) {
+    if (!registering && flags.value(flag) !== undefined) throw new UsageError(`--${flag} only goes with --register`);
+  }
+  const capacity = flags.value('capacity');
+  return {
+    config,
+    baoAddr,
+    baoToken,
+    kvMount: flags.value('kv-mount') ?? config.vault?.mountPath ?? 'secret',
+    databaseMount: flags.value('database-mount') ?? config.vault?.databaseMountPath ?? 'database',
+    outDir: path.resolve(io.cwd, flags.value('out-dir') ?? './data/approle'),
+    server,
+    admin,
+    adminLabel: label,
+    sqlOut: path.resolve(io.cwd, flags.value('sql-out') ?? `./data/provision-bootstrap-${name}.sql`),
+    registryDatabases: restrictedDatabases(config, server),
+    register: registering
+      ? { region: flags.value('region') ?? 'local', jurisdiction: flags.value('jurisdiction') ?? 'local', capacity: capacity === undefined ? 100 : integer('capacity', capacity, 0, 1_000_000) }
+      : null,
+  };
+}
