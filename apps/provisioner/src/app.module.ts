@@ -3,8 +3,9 @@ import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
 import { InfraModule } from './infra/infra.module';
+import { ProvisioningModule } from './provisioning/provisioning.module';
 
-/** The provisioner service (JetStream worker). Feature modules (the provisioning saga) are imported here as they land. */
+/** The provisioner service: health/metrics API plus the provisioning saga worker (JetStream). */
 @Module({})
 export class ProvisionerAppModule {
   static forRoot(config: SysManageConfig, logger: Logger): DynamicModule {
@@ -13,6 +14,7 @@ export class ProvisionerAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'provisioner', logger, checks: [] }),
         InfraModule.forRoot(config),
+        ProvisioningModule.forRoot(config, logger),
       ],
     };
   }

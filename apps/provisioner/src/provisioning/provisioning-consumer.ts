@@ -1,0 +1,61 @@
+import { PROVISIONER_CONSUMER, PROVISIONING_COMMANDS_SUBJECT, PROVISIONING_STREAM } from '@sysmanage/contracts';
+import {
+  AckPolicy,
+  type Consumer,
+  DeliverPolicy,
+  type JetStreamManager,
+  type NatsConnection,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+
+export interface ConsumerSettings {
+  ackWaitMs: number;
+  maxAttempts: number;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /not found/i.test(error.message);
+}
+
+/** The PROVISIONING work-queue stream (file storage, each command kept until a worker acks it). */
+async function ensureStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(PROVISIONING_STREAM);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.streams.add({
+      name: PROVISIONING_STREAM,
+      subjects: [PROVISIONING_COMMANDS_SUBJECT],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+    });
+  }
+}
+
+/**
+ * The durable pull consumer `provisioner`, created when missing and updated to
+ * the current ack wait / delivery bound otherwise. max_deliver is one more
+ * than the job's attempts, so the delivery after the last attempt (the process
+ * died during it) can still record the tenant as failed.
+ */
+export async function ensureProvisioningConsumer(nc: NatsConnection, settings: ConsumerSettings): Promise<Consumer> {
+  const jsm = await nc.jetstreamManager();
+  await ensureStream(jsm);
+  const tuning = { ack_wait: nanos(settings.ackWaitMs), max_deliver: settings.maxAttempts + 1 };
+  try {
+    await jsm.consumers.info(PROVISIONING_STREAM, PROVISIONER_CONSUMER);
+    await jsm.consumers.update(PROVISIONING_STREAM, PROVISIONER_CONSUMER, tuning);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.consumers.add(PROVISIONING_STREAM, {
+      durable_name: PROVISIONER_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: PROVISIONING_COMMANDS_SUBJECT,
+      ...tuning,
+    });
+  }
+  return nc.jetstream().consumers.get(PROVISIONING_STREAM, PROVISIONER_CONSUMER);
+}
