@@ -70,7 +70,8 @@ interface Context {
  * servers"): the provisioner's role with its password in KV, OpenBAO's role
  * and connection (password rotated so only OpenBAO knows it), CONNECT taken
  * from PUBLIC on `postgres` and the registry/shared databases. Re-running
- * issues fresh passwords and leaves one connection.
+ * issues fresh passwords and leaves one connection. Run bootstrapOpenBao
+ * first: it mounts the database engine and kv v2 this writes to.
  */
 export async function bootstrapDatabaseServer(options: BootstrapDatabaseServerOptions): Promise<ServerBootstrapResult> {
   const ctx: Context = {
