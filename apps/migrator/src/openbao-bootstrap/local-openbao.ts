@@ -49,12 +49,18 @@ async function waitForHealth(url: string, child: ChildProcess, accept: (h: SealH
   }
 }
 
+/** util-linux's setpriv: the server gets SIGKILL when this process dies, even by SIGKILL (no orphaned server). */
+const SETPRIV = '/usr/bin/setpriv';
+
 function spawnServer(binary: string, configFile: string, dataPath: string): ChildProcess {
   const log = openSync(path.join(dataPath, 'server.log'), 'a', 0o600);
   try {
     // A clean environment: no VAULT_* of the operator's shell reaches the server.
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dataPath };
-    return spawn(binary, ['server', `-config=${configFile}`], { env, stdio: ['ignore', log, log], cwd: dataPath });
+    const args = ['server', `-config=${configFile}`];
+    const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
+    // Relative paths in a shipped config (e.g. ./data/openbao) are meant from the config file's directory.
+    return spawn(command, argv, { env, stdio: ['ignore', log, log], cwd: path.dirname(configFile) });
   } finally {
     closeSync(log);
   }
