@@ -107,7 +107,7 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     expect(run.out).toContain('openbao: approle sysmanage-ingest (policies sysmanage-ingest, sysmanage-ingest-tenants): data/approle/ingest.role-id, data/approle/ingest.secret-id (new secret id)\n');
     expect(run.out).toContain(`server local: ${pg.host}:${pg.port}, admin postgres@${pg.host}:${pg.port}\n`);
     expect(run.out).toContain('server local: roles sysmanage_provisioner, sysmanage_openbao created/updated\n');
-    expect(run.out).toContain('server local: CONNECT revoked from PUBLIC on postgres, sysmanage_registry\n');
+    expect(run.out).toContain('server local: CONNECT revoked from PUBLIC on postgres, template1, sysmanage_registry\n');
     expect(run.out).toContain('registry: server local registered (region eu-west, jurisdiction eu, capacity 50)\n');
     await assertNoSecrets(run, ['local']);
 
@@ -124,6 +124,7 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     const creds = await readServerCredentials(root, 'local');
     await expect(loginWorks(pg, creds.username, creds.password, 'postgres')).resolves.toBe(true);
     await expect(pg.query(`SELECT rolsuper FROM pg_roles WHERE rolname = 'sysmanage_provisioner'`)).resolves.toEqual([{ rolsuper: false }]);
+    expect(run.out).not.toContain('WARNING');
     await expect(
       pg.query(`SELECT datname, has_database_privilege('public', datname, 'CONNECT') AS public FROM pg_database WHERE datname IN ('postgres', 'sysmanage_registry') ORDER BY 1`),
     ).resolves.toEqual([
@@ -133,13 +134,15 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     await expect(loginWorks(pg, REGISTRY_USER, REGISTRY_PASSWORD, 'sysmanage_registry')).resolves.toBe(true);
   });
 
-  it('is harmless to re-run: secret ids kept, the server found registered', async () => {
+  it('is harmless to re-run: secret ids kept, the server found registered; warns of databases still open to PUBLIC', async () => {
+    await pg.createDatabase('legacy_app');
     const secretBefore = readFileSync(path.join(workDir, 'data/approle/ingest.secret-id'), 'utf8');
     const run = await cli(['--config', configPath, '--pg-admin-url', pg.url(), '--register']);
     expect(run).toMatchObject({ code: ProvisionBootstrapExit.OK, err: '' });
     expect(run.out).toContain('(secret id kept)');
     expect(run.out).not.toContain('new secret id');
     expect(run.out).toContain('registry: server local already registered\n');
+    expect(run.out).toContain('server local: WARNING: any login, tenant credentials included, may still connect to legacy_app (REVOKE CONNECT ... FROM PUBLIC if that is not intended)\n');
     expect(readFileSync(path.join(workDir, 'data/approle/ingest.secret-id'), 'utf8')).toBe(secretBefore);
     await expect(pg.query(`SELECT count(*)::int AS n FROM registry_database_servers`, [], 'sysmanage_registry')).resolves.toEqual([{ n: 1 }]);
     await assertNoSecrets(run, ['local']);
@@ -176,5 +179,8 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     expect(run.code).toBe(ProvisionBootstrapExit.FAILED);
     expect(run.err).toMatch(/^provision-bootstrap: OpenBaoError PERMISSION_DENIED: .*403/);
     expect(run.err + run.out).not.toContain('not-a-real-token-0123456789');
+    const down = await cli(['--config', configPath, '--bao-addr', 'http://127.0.0.1:1']);
+    expect(down.code).toBe(ProvisionBootstrapExit.FAILED);
+    expect(down.err).toMatch(/^provision-bootstrap: OpenBaoError UNREACHABLE: .*\(is OpenBAO running\? `make migrate` stops the local server it started; start it with the vault.bootstrap config, or pass --bao-addr\)\n$/);
   });
 });

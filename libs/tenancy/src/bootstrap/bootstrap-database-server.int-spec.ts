@@ -33,6 +33,7 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     [pg, bao] = await Promise.all([env.postgres({ name: 'bootstrap-server' }), env.openBao()]);
     root = new OpenBaoClient({ url: bao.url, token: bao.rootToken });
     await pg.createDatabase('sysmanage_registry');
+    await pg.createDatabase('open_db');
     await pg.query(`CREATE ROLE sysmanage_app LOGIN PASSWORD 'app-password'`);
     await bootstrapOpenBao({ openBao: root, outDir: `${pg.dataDir}-approle` });
   });
@@ -57,7 +58,8 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
       credentialsPath: `secret/sysmanage/database-servers/${SERVER}`,
       connectionPath: `database/config/${SERVER}`,
       rootRotated: true,
-      restrictedDatabases: ['postgres', 'sysmanage_registry'],
+      restrictedDatabases: ['postgres', 'template1', 'sysmanage_registry'],
+      publicDatabases: ['open_db'],
     });
     const roles = await pg.query<{ rolname: string; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolcanlogin: boolean; signal: boolean }>(
       `SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, pg_has_role(rolname, 'pg_signal_backend', 'MEMBER') AS signal
@@ -113,6 +115,22 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
       { datname: 'sysmanage_registry', public_connect: false, provisioner: false, openbao: false, app: true },
     ]);
     await expect(loginRefusal(pg, 'sysmanage_app', 'app-password', 'sysmanage_registry')).resolves.toBeNull();
+    expect(await loginRefusal(pg, 'sysmanage_app', 'app-password', 'template1')).toMatch(/^42501: permission denied for database "template1"/);
+  });
+
+  it('leaves the provisioner able to create and drop a database and a role (template1 needs no CONNECT)', async () => {
+    const creds = await readServerCredentials(root, SERVER);
+    const client = new Client({ host: pg.host, port: pg.port, user: creds.username, password: creds.password, database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query('CREATE ROLE probe_group NOLOGIN');
+      await client.query('CREATE DATABASE probe_db');
+      await client.query('DROP DATABASE probe_db');
+      await client.query('DROP ROLE probe_group');
+      await expect(client.query('ALTER ROLE sysmanage_provisioner SUPERUSER')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await client.end();
+    }
   });
 
   it('is harmless to re-run: same two roles, one connection, a fresh working password', async () => {

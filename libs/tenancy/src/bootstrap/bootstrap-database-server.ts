@@ -56,6 +56,12 @@ export interface ServerBootstrapResult {
   rootRotated: boolean;
   /** Databases whose PUBLIC CONNECT is (or, for outcome sql, will be) revoked. */
   restrictedDatabases: string[];
+  /**
+   * Other databases on the server any login (so any tenant credential) may
+   * still connect to, for the operator to review; empty when unknown (no admin
+   * connection). Tenant databases never appear: their PUBLIC rights are revoked.
+   */
+  publicDatabases: string[];
 }
 
 interface Context {
@@ -93,7 +99,7 @@ export async function bootstrapDatabaseServer(options: BootstrapDatabaseServerOp
     await storeProvisionerCredentials(ctx, passwords.provisioner);
     await writeConnection(ctx, passwords.openBao, true);
     await ctx.options.openBao.rotateRoot(ctx.databaseMount, options.server.name);
-    return result(ctx, 'applied', null, null, true, restricted);
+    return { ...result(ctx, 'applied', null, null, true, restricted), publicDatabases: await publicDatabases(admin) };
   } finally {
     await admin?.end().catch(() => undefined);
   }
@@ -223,6 +229,13 @@ async function earlierSqlApplied(ctx: Context): Promise<boolean> {
   }
 }
 
+async function publicDatabases(admin: Client): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND has_database_privilege('public', datname, 'CONNECT') ORDER BY datname`,
+  );
+  return rows.map((row) => row.datname);
+}
+
 function sslOption(mode: PgSslMode | undefined): ClientConfig['ssl'] {
   if (mode === 'require') return { rejectUnauthorized: false };
   if (mode === 'verify-full') return true;
@@ -240,6 +253,7 @@ function result(ctx: Context, outcome: ServerBootstrapResult['outcome'], sql: st
     credentialsPath: `${ctx.kvMount}/${ctx.kvPath}`,
     connectionPath: `${ctx.databaseMount}/config/${ctx.options.server.name}`,
     rootRotated,
-    restrictedDatabases: ['postgres', ...restricted.map((entry) => entry.name)],
+    restrictedDatabases: ['postgres', 'template1', ...restricted.map((entry) => entry.name)],
+    publicDatabases: [],
   };
 }

@@ -34,8 +34,8 @@ function ensureRole(role: string, attributes: string, password: string): string[
 
 /**
  * Every statement of a database server's bootstrap, each idempotent, in the
- * order they must run (one transaction). `postgres` always loses PUBLIC
- * CONNECT: tenant roles could otherwise log in to it.
+ * order they must run (one transaction). `postgres` and `template1` always
+ * lose PUBLIC CONNECT: tenant roles could otherwise log in to them.
  */
 export function serverBootstrapStatements(input: ServerSqlInput): string[] {
   const provisioner = quoteIdent(PROVISIONER_PG_ROLE);
@@ -45,6 +45,8 @@ export function serverBootstrapStatements(input: ServerSqlInput): string[] {
     ...ensureRole(OPENBAO_PG_ROLE, 'LOGIN CREATEROLE NOCREATEDB NOSUPERUSER NOREPLICATION NOBYPASSRLS INHERIT', input.openBaoPassword),
     `REVOKE CONNECT ON DATABASE "postgres" FROM PUBLIC`,
     `GRANT CONNECT ON DATABASE "postgres" TO ${provisioner}, ${openBao}`,
+    // CREATE DATABASE copies template1 without connecting to it; nobody else needs to log in there.
+    `REVOKE CONNECT ON DATABASE "template1" FROM PUBLIC`,
   ];
   for (const db of input.restrictedDatabases ?? []) {
     const database = quoteIdent(db.name);

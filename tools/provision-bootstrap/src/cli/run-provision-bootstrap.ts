@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '@sysmanage/config';
-import { OpenBaoClient, OpenBaoError } from '@sysmanage/openbao';
+import { OpenBaoClient, OpenBaoError, OpenBaoErrorCode } from '@sysmanage/openbao';
 import {
   BootstrapError,
   BootstrapErrorCode,
@@ -37,6 +37,9 @@ function reportServer(say: Say, result: ServerBootstrapResult): void {
   say(`server ${result.server}: roles ${result.provisionerRole}, ${result.openBaoRole} ${what}`);
   say(`server ${result.server}: provisioner credentials at ${result.credentialsPath}; OpenBAO connection ${result.connectionPath}${result.rootRotated ? ' (password rotated, only OpenBAO knows it)' : ''}`);
   say(`server ${result.server}: CONNECT ${result.outcome === 'sql' ? 'to be revoked' : 'revoked'} from PUBLIC on ${result.restrictedDatabases.join(', ')}`);
+  if (result.publicDatabases.length > 0) {
+    say(`server ${result.server}: WARNING: any login, tenant credentials included, may still connect to ${result.publicDatabases.join(', ')} (REVOKE CONNECT ... FROM PUBLIC if that is not intended)`);
+  }
 }
 
 /** The database server part: falls back to the SQL file when the admin cannot connect or lacks the rights. */
@@ -86,6 +89,9 @@ async function run(argv: readonly string[], io: ProvisionBootstrapIo): Promise<P
 /** Known failures print one line without a stack; programming errors propagate. */
 function failure(err: unknown): string | null {
   if (err instanceof BootstrapError) return `BootstrapError ${err.code}: ${err.message}`;
+  if (err instanceof OpenBaoError && err.code === OpenBaoErrorCode.UNREACHABLE) {
+    return `OpenBaoError ${err.code}: ${err.message} (is OpenBAO running? \`make migrate\` stops the local server it started; start it with the vault.bootstrap config, or pass --bao-addr)`;
+  }
   if (err instanceof OpenBaoError) return `OpenBaoError ${err.code}: ${err.message}`;
   if (err instanceof ConfigError) return `ConfigError ${err.code}: ${err.message}`;
   const code = (err as { code?: unknown } | null)?.code;
