@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OpenBaoClient } from '@sysmanage/openbao';
@@ -11,9 +11,12 @@ export function serverName(pg: PgInstance): string {
   return `pg-${pg.port}`;
 }
 
-/** `provision-bootstrap`'s OpenBAO part: database engine mount, policies, AppRoles (files in a temp dir). */
-export async function bootstrapTestOpenBao(root: OpenBaoClient): Promise<void> {
-  await bootstrapOpenBao({ openBao: root, outDir: mkdtempSync(path.join(tmpdir(), 'migrator-approle-')) });
+/** `provision-bootstrap`'s OpenBAO part: database engine mount, policies, AppRoles; the migrator's AppRole files. */
+export async function bootstrapTestOpenBao(root: OpenBaoClient): Promise<{ roleId: string; secretIdFile: string }> {
+  const result = await bootstrapOpenBao({ openBao: root, outDir: mkdtempSync(path.join(tmpdir(), 'migrator-approle-')) });
+  const migrator = result.services.find((s) => s.service === 'migrator');
+  if (migrator === undefined) throw new Error('bootstrapOpenBao created no migrator AppRole');
+  return { roleId: readFileSync(migrator.roleIdFile, 'utf8').trim(), secretIdFile: migrator.secretIdFile };
 }
 
 /** `provision-bootstrap --server`: sysmanage_provisioner / sysmanage_openbao and the server's OpenBAO connection. */

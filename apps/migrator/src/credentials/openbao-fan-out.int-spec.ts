@@ -5,6 +5,7 @@ import { chainMigrations } from '../chain/chain-migrations';
 import type { MigratorDependencies } from '../cli/cli-io';
 import { runCli, tableNames } from '../__fixtures__/cli-harness';
 import { licenseFiles } from '../__fixtures__/license-files';
+import { writeTenantCredsPolicies } from '@sysmanage/tenancy';
 import { bootstrapTestOpenBao, bootstrapTestServer, dynamicLogins, provisionTestTenant } from '../__fixtures__/tenant-provisioning';
 import type { TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import { defaultCredentialProvider } from './default-credential-provider';
@@ -46,6 +47,14 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     },
   };
   const registry = (): { pg: PgInstance; database: string } => ({ pg: control, database: REGISTRY });
+  const granted: string[] = [];
+
+  /** Provisions a tenant and, as the provisioner does, grants the migrator its owner creds path. */
+  async function provision(pg: PgInstance, slug: string, opts: Parameters<typeof provisionTestTenant>[4] = {}): Promise<void> {
+    await provisionTestTenant(pg, root, registry(), slug, opts);
+    granted.push(slug);
+    await writeTenantCredsPolicies(root, granted);
+  }
 
   async function recordedVersions(): Promise<Record<string, string>> {
     const rows = await control.query<{ slug: string; version: string }>(
@@ -76,17 +85,17 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     ]);
     root = new OpenBaoClient({ url: bao.url, token: bao.rootToken });
     await control.createDatabase(REGISTRY);
-    config = writeTestConfig({
-      registry: { instance: control, database: REGISTRY },
-      multitenancy: { enabled: true, ...licenseFiles() },
-      vault: bao,
-    });
+    const approle = await bootstrapTestOpenBao(root);
+    // The migrator logs in with its own AppRole: sysmanage-migrator + sysmanage-migrator-tenants, nothing else.
+    config = writeTestConfig(
+      { registry: { instance: control, database: REGISTRY }, multitenancy: { enabled: true, ...licenseFiles() }, vault: { url: bao.url } },
+      { vault: { approle: { role_id: approle.roleId, secret_id_file: approle.secretIdFile } } },
+    );
     const first = await runCli(['--config', config, '--no-tenants']);
     expect(first.code).toBe(0);
-    await bootstrapTestOpenBao(root);
     await Promise.all([bootstrapTestServer(east, root), bootstrapTestServer(west, root)]);
-    await provisionTestTenant(east, root, registry(), 'acme');
-    await provisionTestTenant(west, root, registry(), 'bravo');
+    await provision(east, 'acme');
+    await provision(west, 'bravo');
   });
   afterAll(() => env.stopAll());
   beforeEach(() => {
@@ -121,7 +130,7 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
   });
 
   it('the migrator sets the owner group role itself: a dynamic role without ALTER ROLE ... SET role still creates group-owned objects', async () => {
-    await provisionTestTenant(east, root, registry(), 'echo', { alterRoleSetRole: false });
+    await provision(east, 'echo', { alterRoleSetRole: false });
     const run = await runCli(['--config', config, '--tenants-only', '--tenant', 'echo']);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^migrated +tenant_echo \(tenant echo\)/m);
@@ -129,6 +138,15 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     // Had the login owned anything, OpenBAO's DROP ROLE would have failed and left it behind.
     expect(await dynamicLogins(east)).toEqual([]);
     await control.query(`UPDATE registry_tenants SET status = 'deleted' WHERE slug = 'echo'`, [], REGISTRY);
+  });
+
+  it('least privilege: a tenant missing from sysmanage-migrator-tenants is refused by OpenBAO and fails, named', async () => {
+    await provisionTestTenant(east, root, registry(), 'stranger');
+    const run = await runCli(['--config', config, '--tenants-only', '--tenant', 'stranger']);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/^FAILED +tenant_stranger \(tenant stranger\) .*cannot lease tenant-stranger-owner from OpenBAO at \S+ for tenant_stranger on \S+: .*permission denied/m);
+    expect(await tableNames(east, 'tenant_stranger')).toEqual([]);
+    await control.query(`UPDATE registry_tenants SET status = 'deleted' WHERE slug = 'stranger'`, [], REGISTRY);
   });
 
   it('a second run reports every tenant up to date from the registry record and leases nothing', async () => {
@@ -153,7 +171,7 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
   });
 
   it('a suspended tenant is reported as skipped with the reason, and does not fail the run', async () => {
-    await provisionTestTenant(east, root, registry(), 'sleepy', { status: 'suspended' });
+    await provision(east, 'sleepy', { status: 'suspended' });
     const run = await runCli(['--config', config, '--tenants-only'], { deps: counting });
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^skipped +tenant_sleepy \(tenant sleepy\) .* tenant suspended: CONNECT is revoked for its roles; it is migrated after it is resumed$/m);
@@ -162,8 +180,8 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
   });
 
   it('with one tenant server down: that tenant fails, named, the other migrates; exit 1', async () => {
-    await provisionTestTenant(east, root, registry(), 'charlie');
-    await provisionTestTenant(west, root, registry(), 'delta');
+    await provision(east, 'charlie');
+    await provision(west, 'delta');
     await west.stop({ keepData: true });
     try {
       const run = await runCli(['--config', config, '--tenants-only'], { deps: counting });

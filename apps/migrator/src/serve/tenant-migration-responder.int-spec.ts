@@ -7,6 +7,7 @@ import {
 import { OpenBaoClient } from '@sysmanage/openbao';
 import { chainHead } from '@sysmanage/schema';
 import { freePort, TestEnvironment, writeTestConfig, type NatsInstance, type OpenBaoInstance, type PgInstance } from '@sysmanage/testing';
+import { writeTenantCredsPolicies } from '@sysmanage/tenancy';
 import { connect, type NatsConnection } from 'nats';
 import { chainMigrations } from '../chain/chain-migrations';
 import { runCli, type CliRun } from '../__fixtures__/cli-harness';
@@ -59,19 +60,25 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
     const root = new OpenBaoClient({ url: bao.url, token: bao.rootToken });
     await control.createDatabase(REGISTRY);
     port = await freePort();
-    const config = writeTestConfig({
-      registry: { instance: control, database: REGISTRY },
-      multitenancy: { enabled: true, ...licenseFiles() },
-      vault: bao,
-      nats,
-      apiPorts: { migrator: port },
-    });
+    const approle = await bootstrapTestOpenBao(root);
+    // The worker logs in with the migrator's own AppRole (least privilege).
+    const config = writeTestConfig(
+      {
+        registry: { instance: control, database: REGISTRY },
+        multitenancy: { enabled: true, ...licenseFiles() },
+        vault: { url: bao.url },
+        nats,
+        apiPorts: { migrator: port },
+      },
+      { vault: { approle: { role_id: approle.roleId, secret_id_file: approle.secretIdFile } } },
+    );
     expect((await runCli(['--config', config, '--no-tenants'])).code).toBe(0);
-    await bootstrapTestOpenBao(root);
     await bootstrapTestServer(tenants, root);
     const registry = { pg: control, database: REGISTRY };
     await provisionTestTenant(tenants, root, registry, 'newco', { status: 'provisioning' });
     await provisionTestTenant(tenants, root, registry, 'frozen', { status: 'suspended' });
+    // The provisioner grants the migrator a tenant's owner creds before it asks for the migration.
+    await writeTenantCredsPolicies(root, ['newco', 'frozen']);
     serving = runCli(['serve', '--config', config], { signal: stop.signal });
     nc = await connect({ servers: nats.servers });
   });
