@@ -87,7 +87,7 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
   it('refuses a bad command line with exit 2 and the reason, before touching anything', async () => {
     const noToken = await cli(['--config', configPath], { BAO_TOKEN: '' });
     expect(noToken.code).toBe(ProvisionBootstrapExit.USAGE);
-    expect(noToken.err).toMatch(/^provision-bootstrap: an OpenBAO operator token is required: --bao-token, or \$BAO_TOKEN \/ \$VAULT_TOKEN\n\nusage: provision-bootstrap/);
+    expect(noToken.err).toMatch(/^provision-bootstrap: an OpenBAO operator token is required: --bao-token, --bao-token-file, or \$BAO_TOKEN \/ \$VAULT_TOKEN\n\nusage: provision-bootstrap/);
     const badServer = await cli(['--config', configPath, '--server', 'Bad Name']);
     expect(badServer.err).toContain('provision-bootstrap: --server must match ^[a-z][a-z0-9_-]{1,62}$, not "Bad Name"');
     const stray = await cli(['--config', configPath, '--region', 'eu']);

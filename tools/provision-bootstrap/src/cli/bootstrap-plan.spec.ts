@@ -78,6 +78,17 @@ describe('resolvePlan', () => {
   });
 
   it('needs an operator token', () => {
-    expect(() => plan([], {})).toThrow(new UsageError('an OpenBAO operator token is required: --bao-token, or $BAO_TOKEN / $VAULT_TOKEN'));
+    expect(() => plan([], {})).toThrow(new UsageError('an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN'));
+  });
+
+  it('reads the token from a plain file or from the local server’s init.json', () => {
+    writeFileSync(path.join(dir, 'token.txt'), 'file-token\n', { mode: 0o600 });
+    writeFileSync(path.join(dir, 'init.json'), JSON.stringify({ unseal_keys_b64: ['k'], root_token: 'root-from-init' }), { mode: 0o600 });
+    writeFileSync(path.join(dir, 'empty.json'), '{"unseal_keys_b64": []}', { mode: 0o600 });
+    expect(plan(['--bao-token-file', 'token.txt'], {}).baoToken).toBe('file-token');
+    expect(plan(['--bao-token-file', 'init.json']).baoToken).toBe('root-from-init');
+    expect(() => plan(['--bao-token-file', 'empty.json'])).toThrow(new UsageError(`--bao-token-file ${path.join(dir, 'empty.json')}: no "root_token" in it`));
+    expect(() => plan(['--bao-token-file', 'absent'])).toThrow(new UsageError(`--bao-token-file ${path.join(dir, 'absent')}: ENOENT`));
+    expect(() => plan(['--bao-token-file', 'token.txt', '--bao-token', 't'])).toThrow(new UsageError('give --bao-token or --bao-token-file, not both'));
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type SysManageConfig } from '@sysmanage/config';
 import { type DatabaseServerSpec, type PgSslMode, type RestrictedDatabase, SERVER_NAME_REGEX } from '@sysmanage/tenancy';
@@ -69,14 +70,38 @@ function restrictedDatabases(config: SysManageConfig, server: DatabaseServerSpec
   return blocks.filter((db) => db.host === server.host && db.port === server.port).map((db) => ({ name: db.name, connect: [db.user] }));
 }
 
+/**
+ * A file holding the token: plain text, or the local server's init file
+ * (`<vault.bootstrap.data_path>/init.json`, `{"root_token": ...}`).
+ */
+function readTokenFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UsageError(`--bao-token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  if (!text.startsWith('{')) return text;
+  let token: unknown;
+  try {
+    token = (JSON.parse(text) as { root_token?: unknown }).root_token;
+  } catch {
+    throw new UsageError(`--bao-token-file ${file}: not valid JSON`);
+  }
+  if (typeof token !== 'string' || token === '') throw new UsageError(`--bao-token-file ${file}: no "root_token" in it`);
+  return token;
+}
+
 export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<string, string | undefined> }): BootstrapPlan {
   const configFlag = flags.value('config');
   const { config } = loadConfig({ argv: [], env: io.env, cwd: io.cwd, ...(configFlag === undefined ? {} : { path: path.resolve(io.cwd, configFlag) }) });
 
   const baoAddr = flags.value('bao-addr') ?? config.vault?.url;
   if (baoAddr === undefined) throw new UsageError('--bao-addr is required (the config has no vault.url)');
-  const baoToken = flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN'];
-  if (baoToken === undefined || baoToken === '') throw new UsageError('an OpenBAO operator token is required: --bao-token, or $BAO_TOKEN / $VAULT_TOKEN');
+  const tokenFile = flags.value('bao-token-file');
+  if (tokenFile !== undefined && flags.value('bao-token') !== undefined) throw new UsageError('give --bao-token or --bao-token-file, not both');
+  const baoToken = tokenFile !== undefined ? readTokenFile(path.resolve(io.cwd, tokenFile)) : (flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN']);
+  if (baoToken === undefined || baoToken === '') throw new UsageError('an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN');
 
   const name = flags.value('server') ?? 'local';
   if (!SERVER_NAME_REGEX.test(name)) throw new UsageError(`--server must match ${SERVER_NAME_REGEX.source}, not ${JSON.stringify(name)}`);

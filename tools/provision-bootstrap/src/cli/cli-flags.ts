@@ -4,6 +4,7 @@ import { UsageError } from './cli-io';
 const VALUE_FLAGS = [
   'bao-addr',
   'bao-token',
+  'bao-token-file',
   'config',
   'server',
   'pg-host',

@@ -7,6 +7,8 @@ on a database server. Re-running it is harmless.
 OpenBAO:
   --bao-addr URL         default: vault.url of the config
   --bao-token TOKEN      an operator (root-equivalent) token; default: $BAO_TOKEN, then $VAULT_TOKEN
+  --bao-token-file FILE  the token from a file instead: plain text, or the local server's
+                         init file (data/openbao/init.json, its root_token)
   --out-dir DIR          where <service>.role-id / <service>.secret-id go (0600); default ./data/approle
   --kv-mount NAME        default: vault.mount_path (secret)
   --database-mount NAME  default: vault.database_mount_path (database)
