@@ -2,7 +2,7 @@ import type { SysManageConfig } from '@sysmanage/config';
 import type { CliIo, MigratorDependencies } from '../cli/cli-io';
 import { defaultCredentialProvider } from '../credentials/default-credential-provider';
 import { errorMessage } from '../errors/migrator-error';
-import { startLocalOpenBaoIfNeeded, type LocalOpenBao } from '../openbao-bootstrap/local-openbao';
+import { bootstrapRootTokenVault, startLocalOpenBaoIfNeeded, type LocalOpenBao } from '../openbao-bootstrap/local-openbao';
 import { UnavailableTenantCredentialProvider, type TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import type { ProgressReporter } from '../report/progress-reporter';
 
@@ -39,9 +39,10 @@ export async function openFanOutSession(
   let credentials: TenantCredentialProvider;
   try {
     const vault = config.vault;
-    local =
-      vault === null ? null : await startLocalOpenBaoIfNeeded(vault, { env: io.env, cwd: io.cwd ?? process.cwd(), progress });
-    const effective = local === null ? config : { ...config, vault: local.vault };
+    const ctx = { env: io.env, cwd: io.cwd ?? process.cwd(), progress };
+    local = vault === null ? null : await startLocalOpenBaoIfNeeded(vault, ctx);
+    const running = local === null && vault !== null ? await bootstrapRootTokenVault(vault, ctx) : null;
+    const effective = local !== null ? { ...config, vault: local.vault } : running !== null ? { ...config, vault: running } : config;
     credentials = deps.credentialProvider?.(effective) ?? defaultCredentialProvider(effective.vault);
   } catch (err) {
     progress(`openbao: ${errorMessage(err)}`);

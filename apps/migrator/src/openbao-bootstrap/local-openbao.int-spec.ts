@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,6 +97,26 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
     const init = JSON.parse(before) as { root_token: string };
     expect(await Promise.all(seen)).toEqual([{ token: init.root_token, policies: ['root'] }]);
     expect(await probeHealth(url)).toBeNull();
+  });
+
+  it('a server already running on the bootstrap storage is used, not stopped; with no credential configured its init file root token is used', async () => {
+    const binary = await openBaoBinary();
+    const server = spawn(binary, ['server', `-config=${configFile}`], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
+    try {
+      const init = JSON.parse(readFileSync(path.join(dataPath, 'init.json'), 'utf8')) as { unseal_keys_b64: string[]; root_token: string };
+      for (let i = 0; (await probeHealth(url)) === null && i < 100; i += 1) await new Promise((r) => setTimeout(r, 100));
+      await fetch(`${url}/v1/sys/unseal`, { method: 'PUT', body: JSON.stringify({ key: init.unseal_keys_b64[0] }) });
+      const run = await runCli(['--config', config, '--tenants-only'], { deps: observing });
+      expect(run.code).toBe(0);
+      expect(run.out).not.toContain('starting a local server');
+      expect(run.out).toContain(`openbao: no vault token or AppRole configured; using the root token of ${path.join(dataPath, 'init.json')} for this run`);
+      expect(run.out).not.toContain(init.root_token);
+      expect(await Promise.all(seen)).toEqual([{ token: init.root_token, policies: ['root'] }]);
+      expect(await probeHealth(url)).toEqual({ initialized: true, sealed: false });
+    } finally {
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+    }
   });
 
   it('a missing unseal file for initialised storage is reported and the server stopped; the control plane still migrates', async () => {

@@ -30,7 +30,7 @@ function bootstrapError(message: string, cause?: unknown): MigratorError {
   return new MigratorError(MigratorErrorCode.OPENBAO_BOOTSTRAP_FAILED, `local OpenBAO (vault.bootstrap): ${message}`, { cause });
 }
 
-function hasAuth(vault: VaultConfig): boolean {
+export function hasAuth(vault: VaultConfig): boolean {
   return vault.token !== undefined || vault.tokenFile !== undefined || vault.approle !== undefined;
 }
 
@@ -83,6 +83,21 @@ function stopper(child: ChildProcess, onExit: () => void): () => Promise<void> {
     }).finally(onExit);
     return stopping;
   };
+}
+
+/**
+ * A server that already runs on the bootstrap storage (e.g. started by `make
+ * start`) and a config naming no credential: the run uses the root token of
+ * `<data_path>/init.json`, as it would had it started the server itself.
+ * Null when the config names a credential, or there is no readable init file.
+ */
+export async function bootstrapRootTokenVault(vault: VaultConfig, ctx: LocalOpenBaoContext): Promise<VaultConfig | null> {
+  if (vault.bootstrap === undefined || hasAuth(vault)) return null;
+  const file = initFilePath(vault.bootstrap.dataPath);
+  if (!existsSync(file)) return null;
+  const { rootToken } = await readInitFile(file);
+  ctx.progress(`openbao: no vault token or AppRole configured; using the root token of ${file} for this run`);
+  return { ...vault, token: rootToken };
 }
 
 /**
