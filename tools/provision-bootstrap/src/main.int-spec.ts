@@ -105,7 +105,7 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     expect(run.code).toBe(ProvisionBootstrapExit.OK);
     expect(run.out).toContain(`openbao: ${bao.url}: database engine at database/ (lease TTL 15m, max 24h), kv v2 at secret/, approle at auth/approle/\n`);
     expect(run.out).toContain('openbao: approle sysmanage-ingest (policies sysmanage-ingest, sysmanage-ingest-tenants): data/approle/ingest.role-id, data/approle/ingest.secret-id (new secret id)\n');
-    expect(run.out).toContain(`server local: ${pg.host}:${pg.port}, admin postgres@${pg.host}:${pg.port}\n`);
+    expect(run.out).toContain(`server local: ${pg.host}:${pg.port}\nserver local: admin postgres@${pg.host}:${pg.port} (superuser)\n`);
     expect(run.out).toContain('server local: roles sysmanage_provisioner, sysmanage_openbao created/updated\n');
     expect(run.out).toContain('server local: CONNECT revoked from PUBLIC on postgres, template1, sysmanage_registry\n');
     expect(run.out).toContain('registry: server local registered (region eu-west, jurisdiction eu, capacity 50)\n');
@@ -163,8 +163,24 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
 
     const wrongAdmin = await cli(['--config', configPath, '--pg-admin-url', pg.url().replace(pg.superuserPassword, 'wrong')]);
     expect(wrongAdmin.code).toBe(ProvisionBootstrapExit.OK);
-    expect(wrongAdmin.out).toMatch(/server local: cannot connect to database server "local" as the admin user: password authentication failed for user "postgres"; writing the SQL for an operator instead\n/);
+    expect(wrongAdmin.out).toContain(`server local: admin postgres@${pg.host}:${pg.port}: password authentication failed for user "postgres"\nserver local: no admin connection worked; writing the SQL for an operator instead\n`);
     expect(wrongAdmin.out).toContain('server local: roles sysmanage_provisioner, sysmanage_openbao already in place (nothing to apply)\n');
+  });
+
+  it('without --pg-admin-url tries postgres ($PGPASSWORD), then the registry user, and takes the most capable', async () => {
+    const superuser = await cli(['--config', configPath], { PGPASSWORD: pg.superuserPassword });
+    expect(superuser).toMatchObject({ code: ProvisionBootstrapExit.OK, err: '' });
+    expect(superuser.out).toContain(`server local: admin postgres@${pg.host}:${pg.port} (superuser)\n`);
+    expect(superuser.out).toContain('server local: roles sysmanage_provisioner, sysmanage_openbao created/updated\n');
+
+    const weak = await cli(['--config', configPath], { PGPASSWORD: 'wrong' });
+    expect(weak).toMatchObject({ code: ProvisionBootstrapExit.OK, err: '' });
+    expect(weak.out).toContain(`server local: admin postgres@${pg.host}:${pg.port}: password authentication failed for user "postgres"\n`);
+    expect(weak.out).toContain(`server local: admin sysmanage@${pg.host}:${pg.port} (registry user): not a superuser\n`);
+    expect(weak.out).toContain(`server local: admin sysmanage@${pg.host}:${pg.port} (registry user) (neither superuser nor CREATEROLE)\n`);
+    // It may not apply the SQL, but the earlier bootstrap is in place: nothing to do.
+    expect(weak.out).toContain('server local: roles sysmanage_provisioner, sysmanage_openbao already in place (nothing to apply)\n');
+    await assertNoSecrets(weak, ['local']);
   });
 
   it('fails with exit 1 naming the cause when --register finds no registry tables', async () => {

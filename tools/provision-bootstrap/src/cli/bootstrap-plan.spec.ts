@@ -33,8 +33,10 @@ describe('resolvePlan', () => {
       databaseMount: 'pgdb',
       outDir: path.join(dir, 'data/approle'),
       server: { name: 'local', host: 'db.internal', port: 6543, sslMode: 'require' },
-      admin: { host: 'db.internal', port: 6543, user: 'postgres', database: 'postgres' },
-      adminLabel: 'postgres@db.internal:6543',
+      adminCandidates: [
+        { config: { host: 'db.internal', port: 6543, user: 'postgres', database: 'postgres' }, label: 'postgres@db.internal:6543' },
+        { config: { host: 'db.internal', port: 6543, user: 'sysmanage', password: 'pw', database: 'sysmanage' }, label: 'sysmanage@db.internal:6543 (registry user)' },
+      ],
       sqlOut: path.join(dir, 'data/provision-bootstrap-local.sql'),
       registryDatabases: [
         { name: 'sysmanage', connect: ['sysmanage'] },
@@ -42,7 +44,10 @@ describe('resolvePlan', () => {
       ],
       register: null,
     });
-    expect(plan([], { VAULT_TOKEN: 'vault-token', PGPASSWORD: 'admin-pw' })).toMatchObject({ baoToken: 'vault-token', admin: { password: 'admin-pw' } });
+    const withEnv = plan([], { VAULT_TOKEN: 'vault-token', PGPASSWORD: 'admin-pw', SYSMANAGE_PG_ADMIN_URL: 'postgresql://root:pw@db.internal:6543/postgres' });
+    expect(withEnv.baoToken).toBe('vault-token');
+    expect(withEnv.adminCandidates.map((c) => c.label)).toEqual(['root@db.internal:6543', 'postgres@db.internal:6543', 'sysmanage@db.internal:6543 (registry user)']);
+    expect(withEnv.adminCandidates[1].config).toMatchObject({ password: 'admin-pw' });
   });
 
   it('lets flags win, and leaves out registry databases that live on another server', () => {
@@ -54,14 +59,13 @@ describe('resolvePlan', () => {
       baoAddr: 'https://bao:8200',
       baoToken: 'flag-token',
       server: { name: 'eu-1', host: '10.0.0.5', port: 5433, sslMode: 'disable' },
-      admin: { connectionString: 'postgresql://admin:secret@10.0.0.5:5433/postgres' },
-      adminLabel: 'admin@10.0.0.5:5433',
+      adminCandidates: [{ config: { connectionString: 'postgresql://admin:secret@10.0.0.5:5433/postgres' }, label: 'admin@10.0.0.5:5433' }],
       outDir: '/srv/approle',
       registryDatabases: [],
       register: { region: 'local', jurisdiction: 'local', capacity: 7 },
     });
-    expect(result.adminLabel).not.toContain('secret');
-    expect(plan(['--sql-only'])).toMatchObject({ admin: null, adminLabel: 'none (--sql-only)' });
+    expect(result.adminCandidates[0].label).not.toContain('secret');
+    expect(plan(['--sql-only']).adminCandidates).toEqual([]);
   });
 
   it.each([
@@ -71,6 +75,7 @@ describe('resolvePlan', () => {
     [['--register', '--capacity', '-1'], "Option '--capacity' argument is ambiguous."],
     [['--capacity', '5'], '--capacity only goes with --register'],
     [['--pg-admin-url', 'mysql://x@y/z'], '--pg-admin-url must start with postgresql://'],
+    [['--sql-only', '--pg-admin-url', 'postgresql://a@b/c'], 'give --pg-admin-url or --sql-only, not both'],
     [['--server', 'x'], '--server must match ^[a-z][a-z0-9_-]{1,62}$, not "x"'],
     [['stray'], "Unexpected argument 'stray'. This command does not take positional arguments"],
   ])('refuses %j', (argv, message) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type SysManageConfig } from '@sysmanage/config';
 import { type DatabaseServerSpec, type PgSslMode, type RestrictedDatabase, SERVER_NAME_REGEX } from '@sysmanage/tenancy';
-import type { ClientConfig } from 'pg';
+import { type AdminCandidate, defaultAdminCandidates, urlCandidate } from './admin-candidates';
 import type { CliFlags } from './cli-flags';
 import { UsageError } from './cli-io';
 
@@ -22,10 +22,8 @@ export interface BootstrapPlan {
   databaseMount: string;
   outDir: string;
   server: DatabaseServerSpec;
-  /** null with --sql-only. */
-  admin: ClientConfig | null;
-  /** Printable description of the admin connection (no password). */
-  adminLabel: string;
+  /** Administrators to try, most explicit first; empty with --sql-only. */
+  adminCandidates: AdminCandidate[];
   sqlOut: string;
   registryDatabases: RestrictedDatabase[];
   register: Registration | null;
@@ -42,26 +40,6 @@ function sslMode(raw: string): PgSslMode {
   const mode = SSL_MODES.find((candidate) => candidate === raw);
   if (mode === undefined) throw new UsageError(`--pg-sslmode must be one of ${SSL_MODES.join(', ')}, not ${JSON.stringify(raw)}`);
   return mode;
-}
-
-/** The admin connection: --pg-admin-url as given, else user postgres at the server (password from $PGPASSWORD, as libpq does). */
-function adminConnection(flags: CliFlags, server: DatabaseServerSpec, env: Record<string, string | undefined>): { admin: ClientConfig | null; label: string } {
-  if (flags.on('sql-only')) return { admin: null, label: 'none (--sql-only)' };
-  const url = flags.value('pg-admin-url');
-  if (url === undefined) {
-    const admin: ClientConfig = { host: server.host, port: server.port, user: 'postgres', database: 'postgres' };
-    if (env['PGPASSWORD'] !== undefined) admin.password = env['PGPASSWORD'];
-    return { admin, label: `postgres@${server.host}:${server.port}` };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError('--pg-admin-url is not a URL (postgresql://user[:password]@host:port/database)');
-  }
-  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') throw new UsageError('--pg-admin-url must start with postgresql://');
-  const label = `${decodeURIComponent(parsed.username) || '(default user)'}@${parsed.host || parsed.searchParams.get('host') || '(default host)'}`;
-  return { admin: { connectionString: url }, label };
 }
 
 /** Registry and shared databases are restricted when they live on this server (same host and port). */
@@ -113,7 +91,9 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
     port: portFlag === undefined ? config.registry.port : integer('pg-port', portFlag, 1, 65535),
     sslMode: sslFlag === undefined ? config.registry.ssl : sslMode(sslFlag),
   };
-  const { admin, label } = adminConnection(flags, server, io.env);
+  const adminUrl = flags.value('pg-admin-url');
+  if (adminUrl !== undefined && flags.on('sql-only')) throw new UsageError('give --pg-admin-url or --sql-only, not both');
+  const adminCandidates = flags.on('sql-only') ? [] : adminUrl !== undefined ? [urlCandidate(adminUrl, '--pg-admin-url')] : defaultAdminCandidates(server, config.registry, io.env);
 
   const registering = flags.on('register');
   for (const flag of ['region', 'jurisdiction', 'capacity'] as const) {
@@ -128,8 +108,7 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
     databaseMount: flags.value('database-mount') ?? config.vault?.databaseMountPath ?? 'database',
     outDir: path.resolve(io.cwd, flags.value('out-dir') ?? './data/approle'),
     server,
-    admin,
-    adminLabel: label,
+    adminCandidates,
     sqlOut: path.resolve(io.cwd, flags.value('sql-out') ?? `./data/provision-bootstrap-${name}.sql`),
     registryDatabases: restrictedDatabases(config, server),
     register: registering

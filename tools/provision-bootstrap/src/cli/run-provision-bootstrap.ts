@@ -10,6 +10,7 @@ import {
   type ServerBootstrapResult,
   writePrivateFile,
 } from '@sysmanage/tenancy';
+import { chooseAdmin } from './admin-candidates';
 import { type BootstrapPlan, resolvePlan } from './bootstrap-plan';
 import { parseCliFlags } from './cli-flags';
 import { ProvisionBootstrapExit, type ProvisionBootstrapIo, UsageError } from './cli-io';
@@ -42,12 +43,20 @@ function reportServer(say: Say, result: ServerBootstrapResult): void {
   }
 }
 
-/** The database server part: falls back to the SQL file when the admin cannot connect or lacks the rights. */
+/** The database server part: falls back to the SQL file when no admin can connect or has the rights. */
 async function bootstrapServer(say: Say, plan: BootstrapPlan, openBao: OpenBaoClient): Promise<ServerBootstrapResult> {
   const options = { server: plan.server, openBao, kvMount: plan.kvMount, databaseMount: plan.databaseMount, registryDatabases: plan.registryDatabases };
-  say(`server ${plan.server.name}: ${plan.server.host}:${plan.server.port}, admin ${plan.adminLabel}`);
+  say(`server ${plan.server.name}: ${plan.server.host}:${plan.server.port}`);
+  if (plan.adminCandidates.length === 0) return bootstrapDatabaseServer({ ...options, admin: null, mode: 'sql' });
+  const choice = await chooseAdmin(plan.adminCandidates);
+  for (const note of choice.notes) say(`server ${plan.server.name}: admin ${note}`);
+  if (choice.chosen === null) {
+    say(`server ${plan.server.name}: no admin connection worked; writing the SQL for an operator instead`);
+    return bootstrapDatabaseServer({ ...options, admin: null });
+  }
+  say(`server ${plan.server.name}: admin ${choice.chosen.label} (${choice.rights ?? '?'})`);
   try {
-    return await bootstrapDatabaseServer({ ...options, admin: plan.admin });
+    return await bootstrapDatabaseServer({ ...options, admin: choice.chosen.config });
   } catch (err) {
     if (!(err instanceof BootstrapError) || err.code !== BootstrapErrorCode.ADMIN_UNAVAILABLE) throw err;
     say(`server ${plan.server.name}: ${err.message}; writing the SQL for an operator instead`);

@@ -18,8 +18,9 @@ Database server:
   --pg-host HOST         how the services and OpenBAO reach it; default: registry.host of the config
   --pg-port PORT         default: registry.port of the config
   --pg-sslmode MODE      disable | require | verify-full; default: registry.ssl of the config
-  --pg-admin-url URL     superuser connection, e.g. postgresql://postgres@127.0.0.1:5432/postgres
-                         (password from the URL or $PGPASSWORD); default: user postgres at --pg-host/--pg-port
+  --pg-admin-url URL     superuser connection, e.g. postgresql://postgres@127.0.0.1:5432/postgres;
+                         default: the first superuser of $SYSMANAGE_PG_ADMIN_URL, postgres at
+                         --pg-host/--pg-port ($PGPASSWORD) and the config's registry user
   --sql-only             do not touch PostgreSQL: write the SQL for an operator to apply
   --sql-out FILE         where that SQL goes (0600); default ./data/provision-bootstrap-<server>.sql
   --register             add the server to registry_database_servers when it is not there
