@@ -9,7 +9,7 @@ NX := npx --no-install nx
 ARGS ?=
 
 .PHONY: up install-dev build typecheck lint lint-migrations format-check test test-unit openbao \
-        migrate migrate-tenants license start stop status clean
+        migrate migrate-tenants license provision-bootstrap start stop status clean
 
 ## up: install everything, then start the stack in its default (collapsed) mode
 up: install-dev start
@@ -55,6 +55,11 @@ migrate-tenants:
 ## license: the license tool, e.g. make license ARGS='keygen'
 license:
 	node tools/run-app.mjs license $(ARGS)
+
+## provision-bootstrap: once per deployment/database server, with admin credentials
+## e.g. make provision-bootstrap ARGS='--bao-token $$BAO_TOKEN --server main --register'
+provision-bootstrap:
+	node tools/run-app.mjs provision-bootstrap $(ARGS)
 
 ## start / stop / status: the development stack (see README)
 start:

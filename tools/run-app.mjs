@@ -14,6 +14,7 @@ const programs = {
   ingest: 'apps/ingest',
   migrator: 'apps/migrator',
   license: 'tools/license',
+  'provision-bootstrap': 'tools/provision-bootstrap',
 };
 const [project, ...args] = process.argv.slice(2);
 const root = programs[project];
@@ -21,7 +22,7 @@ if (!root) {
   console.error(`usage: node tools/run-app.mjs <${Object.keys(programs).join('|')}> [args...]`);
   process.exit(2);
 }
-const nxProject = project === 'license' ? 'license' : project;
+const nxProject = project;
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 if (process.env.SYSMANAGE_SKIP_BUILD !== '1') {
   const build = spawnSync(
