@@ -123,6 +123,18 @@ describe('provisioner service (real PostgreSQL and NATS)', () => {
     expect(rawLines.join('\n')).not.toContain(pg.superuserPassword);
   });
 
+  it('does not start the provisioning worker with multitenancy off, and logs why', () => {
+    const lines = rawLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        context: 'Provisioning',
+        level: 'info',
+        msg: 'provisioning worker not started: multitenancy.enabled is false (collapsed mode has one implicit tenant and nothing to provision)',
+      }),
+    );
+    expect(lines.some((l) => l['context'] === 'ProvisioningWorker')).toBe(false);
+  });
+
   it('turns not ready (503, naming the database) while PostgreSQL is down, stays live, and recovers', async () => {
     await pg.stop({ keepData: true });
     try {

@@ -26,7 +26,13 @@ export interface MigrateResponderOptions {
  * `tenant-<slug>-owner` from OpenBAO, runs the tenant chain as that login in
  * the tenant database, answers with what it applied. Counts requests.
  */
-export function startMigrateResponder(options: MigrateResponderOptions): { sub: Subscription; requests: () => number } {
+export interface MigrateResponder {
+  sub: Subscription;
+  /** How many migrate requests it answered so far. */
+  requests: () => number;
+}
+
+export function startMigrateResponder(options: MigrateResponderOptions): MigrateResponder {
   let requests = 0;
   const sub = options.nc.subscribe(MIGRATE_TENANT_SUBJECT, { queue: MIGRATOR_QUEUE_GROUP });
   void (async () => {

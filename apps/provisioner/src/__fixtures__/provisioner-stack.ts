@@ -5,7 +5,9 @@ import { TestEnvironment, writeTestConfig, type NatsInstance, type OpenBaoInstan
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+import { startMigrateResponder, type MigrateResponder } from './migrate-responder';
 
 export const SERVER_NAME = 'pg-main';
 export const REGISTRY_DB = 'sysmanage_registry';
@@ -109,4 +111,15 @@ export async function appRoleClient(stack: ProvisionerStack, service: 'migrator'
   const secretId = readFileSync(join(stack.appRoleDir, `${service}.secret-id`), 'utf8').trim();
   const login = await stack.root.loginAppRole(roleId, secretId);
   return stack.root.withToken(login.token);
+}
+
+/** The in-test migrator for this stack, leasing owner credentials with the migrator's own AppRole. */
+export async function startStackMigrateResponder(stack: ProvisionerStack, nc: NatsConnection): Promise<MigrateResponder> {
+  return startMigrateResponder({
+    nc,
+    openBao: await appRoleClient(stack, 'migrator'),
+    registry: stack.registry,
+    host: stack.pg.host,
+    port: stack.pg.port,
+  });
 }

@@ -4,9 +4,9 @@ import { connect, type NatsConnection } from 'nats';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMigrateResponder } from '../__fixtures__/migrate-responder';
+import type { MigrateResponder } from '../__fixtures__/migrate-responder';
 import { buildProvisioner, startProvisionerProcess, type ProvisionerProcess } from '../__fixtures__/provisioner-process';
-import { appRoleClient, startProvisionerStack, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
+import { startProvisionerStack, startStackMigrateResponder, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
 import { insertPlacedTenant, jobRow, queueJob, tenantRow, waitForJob } from '../__fixtures__/registry-rows';
 import { ensureProvisioningConsumer } from './provisioning-consumer';
 
@@ -24,7 +24,7 @@ const WORKER_ENV = {
 describe('crash recovery: the built provisioner SIGKILLed after each saga step, then restarted', () => {
   let stack: ProvisionerStack;
   let nc: NatsConnection;
-  let responder: ReturnType<typeof startMigrateResponder>;
+  let responder: MigrateResponder;
   let logFile: string;
   const running: ProvisionerProcess[] = [];
 
@@ -34,13 +34,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
     nc = await connect({ servers: stack.nats.servers });
     // The stream must exist before the first command is published (a worker creates it too).
     await ensureProvisioningConsumer(nc, { ackWaitMs: ACK_WAIT_MS, maxAttempts: 5 });
-    responder = startMigrateResponder({
-      nc,
-      openBao: await appRoleClient(stack, 'migrator'),
-      registry: stack.registry,
-      host: stack.pg.host,
-      port: stack.pg.port,
-    });
+    responder = await startStackMigrateResponder(stack, nc);
     logFile = join(mkdtempSync(join(tmpdir(), 'sysmanage-provisioner-crash-')), 'provisioner.log');
   });
 

@@ -8,6 +8,9 @@ import { crashIfRequested } from './crash-hook';
 import { describeError } from './provisioner-error';
 import { retryDelayMs, type WorkerSettings } from './worker-settings';
 
+/** The registry operations the runner needs (JobStore; a fake in unit tests). */
+export type RunnerStore = Pick<JobStore, 'findJob' | 'beginAttempt' | 'loadContext' | 'recordStep' | 'recordError' | 'fail'>;
+
 /** What the runner decided for the message; the worker acts on it (ack, nak with delay, term). */
 export type Disposition = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'drop'; reason: string };
 
@@ -19,9 +22,9 @@ export type Disposition = { kind: 'ack' } | { kind: 'retry'; delayMs: number } |
  */
 export class JobRunner {
   constructor(
-    private readonly store: JobStore,
-    private readonly sagas: TenantSagas,
-    private readonly nc: NatsConnection,
+    private readonly store: RunnerStore,
+    private readonly sagas: Pick<TenantSagas, 'steps'>,
+    private readonly nc: Pick<NatsConnection, 'publish'>,
     private readonly settings: WorkerSettings,
     private readonly logger: Logger,
   ) {}

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, JsMsg, NatsConnection } from 'nats';
-import type { JobRunner, Disposition } from './job-runner';
+import type { JobRunner } from './job-runner';
 import { describeError } from './provisioner-error';
+import { settleMessage } from './settle-message';
 import { ensureProvisioningConsumer } from './provisioning-consumer';
 import { retryDelayMs, type WorkerSettings } from './worker-settings';
 
@@ -54,30 +55,7 @@ export class ProvisioningWorker {
     }
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    const heartbeat = setInterval(() => msg.working(), Math.max(500, Math.floor(this.settings.ackWaitMs / 3)));
-    let disposition: Disposition;
-    try {
-      disposition = await this.runner.run(msg.data);
-    } catch (error) {
-      // The registry itself failed (nothing could be recorded): try again later, the job resumes where it was.
-      const delayMs = retryDelayMs(this.settings, msg.info.redeliveryCount + 1);
-      this.logger.error(`provisioning command could not be processed (${describeError(error)}); redelivery in ${delayMs} ms`);
-      disposition = { kind: 'retry', delayMs };
-    } finally {
-      clearInterval(heartbeat);
-    }
-    switch (disposition.kind) {
-      case 'ack':
-        msg.ack();
-        break;
-      case 'retry':
-        msg.nak(disposition.delayMs);
-        break;
-      case 'drop':
-        this.logger.error(`dropping provisioning command: ${disposition.reason}`);
-        msg.term(disposition.reason);
-        break;
-    }
+  private handle(msg: JsMsg): Promise<void> {
+    return settleMessage(msg, this.runner, this.settings, this.logger);
   }
 }

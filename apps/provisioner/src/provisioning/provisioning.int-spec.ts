@@ -12,8 +12,8 @@ import { RegistryDatabaseServer, RegistryPlacement, RegistryTenantDbVersion } fr
 import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { startMigrateResponder } from '../__fixtures__/migrate-responder';
-import { appRoleClient, SERVER_NAME, startProvisionerStack, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
+import type { MigrateResponder } from '../__fixtures__/migrate-responder';
+import { appRoleClient, startStackMigrateResponder, SERVER_NAME, startProvisionerStack, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
 import { insertPlacedTenant, jobRow, queueJob, tenantRow, waitForJob } from '../__fixtures__/registry-rows';
 import { bootstrap } from '../main';
 
@@ -59,7 +59,7 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
   let app: INestApplication;
   let nc: NatsConnection;
   let ingestBao: OpenBaoClient;
-  let responder: ReturnType<typeof startMigrateResponder>;
+  let responder: MigrateResponder;
   const events: TenantEvent[] = [];
   const logLines: string[] = [];
   const tenants: Record<string, string> = {};
@@ -72,13 +72,7 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     void (async () => {
       for await (const msg of eventSub) events.push(validateMessage(TenantEvent, msg.data));
     })();
-    responder = startMigrateResponder({
-      nc,
-      openBao: await appRoleClient(stack, 'migrator'),
-      registry: stack.registry,
-      host: stack.pg.host,
-      port: stack.pg.port,
-    });
+    responder = await startStackMigrateResponder(stack, nc);
     ingestBao = await appRoleClient(stack, 'ingest');
 
     const started = await bootstrap(['--config', stack.configPath], {}, { logDestination: { write: (line: string) => void logLines.push(line) } });
@@ -97,7 +91,6 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
   });
 
   afterAll(async () => {
-    if (process.env['PROVISIONER_IT_LOG']) require('node:fs').writeFileSync(process.env['PROVISIONER_IT_LOG'], logLines.join(''));
     await app?.close();
     await nc?.close();
     await stack?.stop();

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 /** Broadcasts a tenant lifecycle event (plain NATS, fire-and-forget; consumers resync from the registry). */
 export function publishTenantEvent(
-  nc: NatsConnection,
+  nc: Pick<NatsConnection, 'publish'>,
   kind: TenantEventKind,
   tenant: { id: string; slug: string },
   status: TenantStatus,

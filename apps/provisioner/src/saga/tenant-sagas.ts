@@ -123,25 +123,28 @@ export class TenantSagas {
     },
   };
 
-  private readonly suspend: SagaStep = {
-    name: 'suspend',
-    run: async (ctx) => {
-      const { placement, server } = placed(ctx);
-      await this.asProvisioner(server, server.maintenanceDatabase, (client) => revokeConnect(client, placement));
-      await this.deps.store.succeed(ctx.job.id, ctx.tenant.id, 'suspended');
-      publishTenantEvent(this.deps.nc, TenantEventKind.SUSPENDED, ctx.tenant, TenantStatus.SUSPENDED);
-    },
-  };
+  /** Suspend: CONNECT revoked from both groups and every session ended; event `suspended`. */
+  private readonly suspend = this.connectStep('suspend', revokeConnect, TenantEventKind.SUSPENDED, TenantStatus.SUSPENDED);
 
-  private readonly resume: SagaStep = {
-    name: 'resume',
-    run: async (ctx) => {
-      const { placement, server } = placed(ctx);
-      await this.asProvisioner(server, server.maintenanceDatabase, (client) => grantConnect(client, placement));
-      await this.deps.store.succeed(ctx.job.id, ctx.tenant.id, 'active');
-      publishTenantEvent(this.deps.nc, TenantEventKind.RESUMED, ctx.tenant, TenantStatus.ACTIVE);
-    },
-  };
+  /** Resume: CONNECT granted back to both groups; event `resumed`. */
+  private readonly resume = this.connectStep('resume', grantConnect, TenantEventKind.RESUMED, TenantStatus.ACTIVE);
+
+  private connectStep(
+    name: string,
+    change: (client: Client, names: RegistryPlacement) => Promise<void>,
+    kind: TenantEventKind,
+    status: TenantStatus.ACTIVE | TenantStatus.SUSPENDED,
+  ): SagaStep {
+    return {
+      name,
+      run: async (ctx) => {
+        const { placement, server } = placed(ctx);
+        await this.asProvisioner(server, server.maintenanceDatabase, (client) => change(client, placement));
+        await this.deps.store.succeed(ctx.job.id, ctx.tenant.id, status);
+        publishTenantEvent(this.deps.nc, kind, ctx.tenant, status);
+      },
+    };
+  }
 
   /** Deprovision 1: leases revoked (their logins dropped), both OpenBAO roles gone, policies without the tenant. */
   private readonly revokeCredentials: SagaStep = {
