@@ -6,6 +6,7 @@ import {
   type JetStreamManager,
   type NatsConnection,
   nanos,
+  NatsError,
   RetentionPolicy,
   StorageType,
 } from 'nats';
@@ -15,8 +16,13 @@ export interface ConsumerSettings {
   maxAttempts: number;
 }
 
+// JetStream API error codes: stream not found, consumer not found.
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
 function isNotFound(error: unknown): boolean {
-  return error instanceof Error && /not found/i.test(error.message);
+  const code = error instanceof NatsError ? error.api_error?.err_code : undefined;
+  return code === STREAM_NOT_FOUND || code === CONSUMER_NOT_FOUND;
 }
 
 /** The PROVISIONING work-queue stream (file storage, each command kept until a worker acks it). */

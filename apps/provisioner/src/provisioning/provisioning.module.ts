@@ -44,15 +44,16 @@ class ProvisioningWorkerLifecycle implements OnApplicationBootstrap, OnApplicati
     if (settings.crashAfterStep !== null) this.logger.warn(`TEST HOOK: the process kills itself after step ${settings.crashAfterStep}`);
     const { vault, logger } = this.options;
     this.openBao = await OpenBaoClient.fromConfig(vault, { logger: logger.child({ context: 'OpenBao' }) });
+    const store = new JobStore(this.ds);
     const sagas = new TenantSagas({
-      store: new JobStore(this.ds),
+      store,
       openBao: this.openBao,
       nc: this.nc,
       databaseMount: vault.databaseMountPath,
       kvMount: vault.mountPath,
       migrateTimeoutMs: settings.migrateTimeoutMs,
     });
-    const runner = new JobRunner(new JobStore(this.ds), sagas, this.nc, settings, new Logger('JobRunner'));
+    const runner = new JobRunner(store, sagas, this.nc, settings, new Logger('JobRunner'));
     this.worker = new ProvisioningWorker(this.nc, runner, settings);
     await this.worker.start();
   }

@@ -90,11 +90,16 @@ export class JobStore {
     });
   }
 
-  /** Slugs whose credentials the generated policies must grant: active and suspended tenants. */
+  /**
+   * Slugs whose credentials the generated policies must grant: active and
+   * suspended tenants, and those being provisioned (another worker may be
+   * between its `openbao` and `migrate` steps; a path for a role that does
+   * not exist yet grants nothing).
+   */
   async credentialSlugs(): Promise<string[]> {
     const tenants = await this.ds
       .getRepository(RegistryTenant)
-      .find({ where: { status: In(['active', 'suspended']) }, select: { slug: true } });
+      .find({ where: { status: In(['active', 'suspended', 'provisioning']) }, select: { slug: true } });
     return tenants.map((t) => t.slug);
   }
 
