@@ -2,7 +2,7 @@ import { MULTITENANT_SAAS, bootstrapDatabaseServer, bootstrapOpenBao, generateLi
 import { OpenBaoClient } from '@sysmanage/openbao';
 import { createChainDataSource, RegistryDatabaseServer } from '@sysmanage/schema';
 import { TestEnvironment, writeTestConfig, type NatsInstance, type OpenBaoInstance, type PgInstance } from '@sysmanage/testing';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
@@ -101,6 +101,8 @@ export async function startProvisionerStack(name: string): Promise<ProvisionerSt
     stop: async () => {
       await registry.destroy().catch(() => undefined);
       await env.stopAll();
+      // AppRole secret ids and the license live here.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

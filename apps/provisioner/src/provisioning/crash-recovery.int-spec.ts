@@ -1,9 +1,9 @@
 import { ProvisioningAction } from '@sysmanage/contracts';
 import { tenantResourceNames } from '@sysmanage/tenancy';
 import { connect, type NatsConnection } from 'nats';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { MigrateResponder } from '../__fixtures__/migrate-responder';
 import { buildProvisioner, startProvisionerProcess, type ProvisionerProcess } from '../__fixtures__/provisioner-process';
 import { startProvisionerStack, startStackMigrateResponder, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
@@ -42,6 +42,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
     await Promise.all(running.map((p) => p.stop()));
     await nc?.close();
     await stack?.stop();
+    if (logFile) rmSync(dirname(logFile), { recursive: true, force: true });
   });
 
   it.each(STEPS)('killed right after step %s: resumes and ends active with one database, one set of roles, one pair of OpenBAO roles', async (step) => {
