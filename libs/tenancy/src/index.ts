@@ -60,3 +60,15 @@ export {
   type ServiceAppRoleResult,
 } from './bootstrap/bootstrap-openbao';
 export { writeTenantCredsPolicies, type TenantCredsPoliciesResult } from './bootstrap/tenant-creds-policies';
+export { TenantPoolManager } from './budget/tenant-pool-manager';
+export type { TenantPoolTarget, TenantPoolManagerOptions, ClientFactory } from './budget/tenant-pool-manager.types';
+export { ConnectionBudgetError, ConnectionBudgetErrorCode } from './budget/connection-budget-error';
+export { TenantPoolMetrics, type EvictionReason, type ServerSnapshot } from './budget/pool-metrics';
+export {
+  runInTenant,
+  currentTenant,
+  requireTenant,
+  TenantContextError,
+  TenantContextErrorCode,
+  type TenantContextValue,
+} from './context/tenant-context';
