@@ -149,6 +149,44 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
     expect(await tenantSessions()).toBe(0);
   });
 
+  it('rotateCredentials: the checked-out session finishes on the old login, new checkouts log in with the new one', async () => {
+    const name = tenantName(TENANTS - 1);
+    let password = PASSWORD;
+    const rotating: TenantPoolTarget = {
+      tenantId: name,
+      serverKey,
+      connection: async () => ({ host: pg.host, port: pg.port, user: name, password, database: name }),
+    };
+    const manager = new TenantPoolManager({ maxConnectionsPerServer: BUDGET, maxPerTenant: 2, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 });
+    try {
+      let releaseOld = (): void => undefined;
+      let oldReady = (): void => undefined;
+      const oldStarted = new Promise<void>((resolve) => (oldReady = resolve));
+      const old = manager.withClient(rotating, async (client) => {
+        const before = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+        oldReady();
+        await new Promise<void>((resolve) => (releaseOld = resolve));
+        await client.query("INSERT INTO events VALUES ('rotated-old', $1)", [name]);
+        return before;
+      });
+      await oldStarted;
+      // The lease rotated: the old password stops working for new logins (like a revoked OpenBAO lease).
+      password = 'rotated-password';
+      await pg.query(`ALTER ROLE ${name} PASSWORD '${password}'`);
+      const drained = manager.rotateCredentials(name);
+      const fresh = await manager.withClient(rotating, async (client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+      const oldPid = await (releaseOld(), old);
+      await drained;
+      expect(fresh).not.toBe(oldPid);
+      await sleep(50);
+      const sessions = await sampler.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [name]);
+      expect(sessions.rows.map((r) => r.pid)).toEqual([fresh]);
+    } finally {
+      await manager.close();
+      await pg.query(`ALTER ROLE ${name} PASSWORD '${PASSWORD}'`);
+    }
+  });
+
   it('closes idle pools after idleTimeoutMs (sessions gone in pg_stat_activity, gauges at 0)', async () => {
     const registry = new Registry();
     const manager = new TenantPoolManager({ maxConnectionsPerServer: BUDGET, maxPerTenant: 2, idleTimeoutMs: 300, acquireTimeoutMs: 10_000, registry });
