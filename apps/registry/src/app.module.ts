@@ -2,17 +2,19 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
+import { ControlPlaneModule } from './control-plane/control-plane.module';
 import { InfraModule } from './infra/infra.module';
 
-/** The registry service. Feature modules (tenants, placements, enrollment) are imported here as they land. */
+/** The registry service: infrastructure, then the control-plane API. */
 @Module({})
 export class RegistryAppModule {
-  static forRoot(config: SysManageConfig, logger: Logger): DynamicModule {
+  static forRoot(config: SysManageConfig, logger: Logger, env: NodeJS.ProcessEnv = {}): DynamicModule {
     return {
       module: RegistryAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'registry', logger, checks: [] }),
         InfraModule.forRoot(config),
+        ControlPlaneModule.forRoot(config, env),
       ],
     };
   }
