@@ -4,9 +4,14 @@
 // generated database password), that PostgreSQL and NATS answer at the
 // configured addresses (starting an embedded PostgreSQL under ./data/postgres
 // and/or a nats-server under ./data/nats when nothing answers), creates the
-// database role and database when missing, applies every migration with
-// sysmanage-migrate, then starts the four services in the background (logs in
-// ./data/logs, pids in ./data/run) and waits until each answers /health/ready.
+// database role and database when missing; with multi-tenancy on and a
+// vault.bootstrap block, makes sure the local OpenBAO runs unsealed (started
+// detached from vault.bootstrap when nothing answers at vault.url, pid in
+// ./data/run/openbao.pid); applies every migration with sysmanage-migrate,
+// then starts the four services in the background (logs in ./data/logs, pids
+// in ./data/run; in multi-tenant mode each logs in to OpenBAO with its AppRole
+// from ./data/approle when provision-bootstrap wrote it) and waits until each
+// answers /health/ready.
 // stop: stops what start started, in reverse order.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -195,9 +200,47 @@ async function ensureNats(servers) {
   say(`started nats-server -js on ${url.hostname}:${port} (store in data/nats)`);
 }
 
+// --- OpenBAO ----------------------------------------------------------------
+
+// The same local server `make migrate` and provision-bootstrap start
+// (@sysmanage/openbao ensureLocalOpenBao), but kept running for the services.
+async function ensureOpenBao(config) {
+  const vault = config.vault;
+  if (!config.multitenancy.enabled || !vault?.bootstrap) return;
+  const require = createRequire(import.meta.url);
+  const { ensureLocalOpenBao } = require(path.join(workspace, 'dist', 'node_modules', '@sysmanage', 'openbao'));
+  try {
+    const local = await ensureLocalOpenBao(vault, { log: say, env: process.env, cwd: workspace, detached: true, pidFile: pidFile('openbao') });
+    say(local.startedByUs ? `OpenBAO running on ${vault.url} (pid ${local.pid}, data/run/openbao.pid)` : `OpenBAO answers at ${vault.url}`);
+  } catch (err) {
+    fail(`${err.message}; see ${path.relative(workspace, path.join(vault.bootstrap.dataPath, 'server.log'))}`);
+  }
+}
+
+// Multi-tenant services log in with their own AppRole (provision-bootstrap
+// wrote data/approle/<service>.role-id|secret-id); one config file serves all
+// four, so each gets its role through the environment (vault.approle.*).
+function serviceEnv(config, name) {
+  const env = { ...process.env };
+  if (!config.multitenancy.enabled || !config.vault) return env;
+  const roleIdFile = path.join(dataDir, 'approle', `${name}.role-id`);
+  const secretIdFile = path.join(dataDir, 'approle', `${name}.secret-id`);
+  if (!existsSync(roleIdFile) || !existsSync(secretIdFile)) {
+    say(`${name}: no data/approle/${name}.role-id|secret-id (run \`make provision-bootstrap\`); it uses the configured vault credential`);
+    return env;
+  }
+  if (config.vault.token !== undefined || config.vault.tokenFile !== undefined) {
+    say(`${name}: vault.token/token_file is configured, so its AppRole files are not used`);
+    return env;
+  }
+  env.SYSMANAGE_VAULT_APPROLE_ROLE_ID = readFileSync(roleIdFile, 'utf8').trim();
+  env.SYSMANAGE_VAULT_APPROLE_SECRET_ID_FILE = secretIdFile;
+  return env;
+}
+
 // --- services ---------------------------------------------------------------
 
-function startService(svc) {
+function startService(svc, config) {
   if (readPid(svc.name)) {
     say(`${svc.name} already running (pid ${readPid(svc.name)})`);
     return;
@@ -208,7 +251,7 @@ function startService(svc) {
     cwd: workspace,
     detached: true,
     stdio: ['ignore', log, log],
-    env: process.env,
+    env: serviceEnv(config, svc.name),
   });
   child.unref();
   closeSync(log);
@@ -251,9 +294,10 @@ async function start() {
   await ensureDatabase(db);
   if (config.sharedIsSeparate) await ensureDatabase(config.shared);
   await ensureNats(config.nats.servers);
+  await ensureOpenBao(config);
   say('applying migrations (sysmanage-migrate)');
   run(process.execPath, [path.join(workspace, 'dist', 'apps', 'migrator', 'src', 'main.js'), '--config', configPath]);
-  for (const svc of SERVICES) startService(svc);
+  for (const svc of SERVICES) startService(svc, config);
   for (const svc of SERVICES) {
     await waitReady(svc.name, config.api[svc.name]);
     say(`${svc.name} ready on http://${config.api[svc.name].host}:${config.api[svc.name].port} (pid ${readPid(svc.name)})`);
@@ -281,6 +325,7 @@ async function stopPid(name) {
 
 async function stop() {
   for (const svc of [...SERVICES].reverse()) await stopPid(svc.name);
+  await stopPid('openbao');
   await stopPid('nats');
   const marker = path.join(runDir, 'postgres.embedded');
   if (existsSync(marker)) {
@@ -293,7 +338,7 @@ async function stop() {
 }
 
 async function status() {
-  for (const name of [...SERVICES.map((s) => s.name), 'nats']) {
+  for (const name of [...SERVICES.map((s) => s.name), 'openbao', 'nats']) {
     const pid = readPid(name);
     say(`${name}: ${pid ? `running (pid ${pid})` : 'stopped'}`);
   }

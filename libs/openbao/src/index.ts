@@ -10,3 +10,7 @@ export { LeaseCacheError, LeaseCacheErrorCode } from './lease-cache-error';
 export type { LeaseSource, CredentialRotation, RotationReason, LeaseCacheHooks, LeaseCacheStats } from './lease-cache.types';
 export { POSTGRES_PLUGIN } from './database-mapping';
 export * from './openbao.types';
+export { ensureLocalOpenBao, type EnsureLocalOpenBaoOptions, type LocalOpenBao } from './local-server/ensure-local-openbao';
+export { LocalOpenBaoError, LocalOpenBaoErrorCode } from './local-server/local-openbao-error';
+export { probeHealth, type SealHealth } from './local-server/seal-api';
+export { initFilePath } from './local-server/init-file';

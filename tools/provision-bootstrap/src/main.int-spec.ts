@@ -6,18 +6,15 @@ import { createChainDataSource } from '@sysmanage/schema';
 import { readServerCredentials } from '@sysmanage/tenancy';
 import { type OpenBaoInstance, type PgInstance, TestEnvironment, writeTestConfig } from '@sysmanage/testing';
 import { Client } from 'pg';
-import { ProvisionBootstrapExit, runProvisionBootstrapCli } from './main';
+import { type CliRun, runCli } from './__fixtures__/run-cli';
+import { ProvisionBootstrapExit } from './main';
 
 jest.setTimeout(120_000);
 
 const REGISTRY_USER = 'sysmanage';
 const REGISTRY_PASSWORD = 'registry-password';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+type Run = CliRun;
 
 async function loginWorks(pg: PgInstance, user: string, password: string, database: string): Promise<boolean> {
   const client = new Client({ host: pg.host, port: pg.port, user, password, database, connectionTimeoutMillis: 5_000 });
@@ -40,17 +37,7 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
   let configPath: string;
   let workDir: string;
 
-  const cli = async (argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> => {
-    let out = '';
-    let err = '';
-    const code = await runProvisionBootstrapCli(argv, {
-      stdout: { write: (text: string) => (out += text) },
-      stderr: { write: (text: string) => (err += text) },
-      cwd: workDir,
-      env: { BAO_TOKEN: bao.rootToken, ...extraEnv },
-    });
-    return { code, out, err };
-  };
+  const cli = (argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> => runCli(argv, workDir, { BAO_TOKEN: bao.rootToken, ...extraEnv });
 
   /** Nothing secret in what the CLI printed: the token, the KV passwords, the secret ids. */
   const assertNoSecrets = async (run: Run, servers: string[]): Promise<void> => {
@@ -197,6 +184,6 @@ describe('provision-bootstrap end to end (in-process) against real PostgreSQL an
     expect(run.err + run.out).not.toContain('not-a-real-token-0123456789');
     const down = await cli(['--config', configPath, '--bao-addr', 'http://127.0.0.1:1']);
     expect(down.code).toBe(ProvisionBootstrapExit.FAILED);
-    expect(down.err).toMatch(/^provision-bootstrap: OpenBaoError UNREACHABLE: .*\(is OpenBAO running\? `make migrate` stops the local server it started; start it with the vault.bootstrap config, or pass --bao-addr\)\n$/);
+    expect(down.err).toMatch(/^provision-bootstrap: OpenBaoError UNREACHABLE: .*\(is OpenBAO running\? with vault.bootstrap in the config, provision-bootstrap starts it unless --bao-addr points elsewhere; else start it, or pass --bao-addr\)\n$/);
   });
 });

@@ -1,8 +1,8 @@
-import type { SysManageConfig } from '@sysmanage/config';
+import type { SysManageConfig, VaultConfig } from '@sysmanage/config';
+import { ensureLocalOpenBao, type LocalOpenBao } from '@sysmanage/openbao';
 import type { CliIo, MigratorDependencies } from '../cli/cli-io';
 import { defaultCredentialProvider } from '../credentials/default-credential-provider';
 import { errorMessage } from '../errors/migrator-error';
-import { bootstrapRootTokenVault, startLocalOpenBaoIfNeeded, type LocalOpenBao } from '../openbao-bootstrap/local-openbao';
 import { UnavailableTenantCredentialProvider, type TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import type { ProgressReporter } from '../report/progress-reporter';
 
@@ -15,6 +15,19 @@ export function fanOutRuns(config: SysManageConfig, args: { noTenants: boolean }
 export function noteLine(io: CliIo, json: boolean, progress: ProgressReporter, line: string): void {
   if (json) io.stderr.write(`${line}\n`);
   else progress.note(line);
+}
+
+const hasAuth = (vault: VaultConfig): boolean => vault.token !== undefined || vault.tokenFile !== undefined || vault.approle !== undefined;
+
+/**
+ * The vault config for the run: as configured when it names a credential,
+ * else the root token of the bootstrap server's init file (a server this run
+ * started, or one already running on that storage, e.g. from `make start`).
+ */
+function runVault(vault: VaultConfig, local: LocalOpenBao, progress: (line: string) => void): VaultConfig {
+  if (hasAuth(vault) || local.rootToken === null) return vault;
+  if (!local.startedByUs) progress(`openbao: no vault token or AppRole configured; using the root token of ${local.initFile} for this run`);
+  return { ...vault, token: local.rootToken };
 }
 
 /** What a run needs to reach tenant databases, and what to tear down afterwards. */
@@ -39,10 +52,8 @@ export async function openFanOutSession(
   let credentials: TenantCredentialProvider;
   try {
     const vault = config.vault;
-    const ctx = { env: io.env, cwd: io.cwd ?? process.cwd(), progress };
-    local = vault === null ? null : await startLocalOpenBaoIfNeeded(vault, ctx);
-    const running = local === null && vault !== null ? await bootstrapRootTokenVault(vault, ctx) : null;
-    const effective = local !== null ? { ...config, vault: local.vault } : running !== null ? { ...config, vault: running } : config;
+    if (vault?.bootstrap !== undefined) local = await ensureLocalOpenBao(vault, { log: progress, env: io.env, cwd: io.cwd ?? process.cwd() });
+    const effective = vault !== null && local !== null ? { ...config, vault: runVault(vault, local, progress) } : config;
     credentials = deps.credentialProvider?.(effective) ?? defaultCredentialProvider(effective.vault);
   } catch (err) {
     progress(`openbao: ${errorMessage(err)}`);

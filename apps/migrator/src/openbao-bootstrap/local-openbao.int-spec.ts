@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OpenBaoClient } from '@sysmanage/openbao';
+import { OpenBaoClient, probeHealth } from '@sysmanage/openbao';
 import { freePortPair, openBaoBinary, TestEnvironment, writeTestConfig, type PgInstance } from '@sysmanage/testing';
 import type { MigratorDependencies } from '../cli/cli-io';
 import { defaultCredentialProvider } from '../credentials/default-credential-provider';
 import { runCli } from '../__fixtures__/cli-harness';
 import { licenseFiles } from '../__fixtures__/license-files';
-import { probeHealth } from './seal-api';
 
 jest.setTimeout(180_000);
 

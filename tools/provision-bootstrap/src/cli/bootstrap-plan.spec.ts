@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolvePlan } from './bootstrap-plan';
+import { resolvePlan, TOKEN_REQUIRED } from './bootstrap-plan';
 import { parseCliFlags } from './cli-flags';
 import { UsageError } from './cli-io';
 
@@ -84,6 +84,23 @@ describe('resolvePlan', () => {
 
   it('needs an operator token', () => {
     expect(() => plan([], {})).toThrow(new UsageError('an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN'));
+  });
+
+  it('with vault.bootstrap needs no token (the local server’s root token is used) unless --bao-addr points elsewhere', () => {
+    const sub = path.join(dir, 'bootstrap');
+    mkdirSync(sub);
+    writeFileSync(
+      path.join(sub, 'sysmanage-dev.yaml'),
+      [
+        'registry: { host: db.internal, port: 6543, name: sysmanage, user: sysmanage, password: pw }',
+        'vault: { url: "http://127.0.0.1:8200", bootstrap: { config_file: ./openbao.hcl, data_path: ./data/openbao } }',
+      ].join('\n'),
+    );
+    const local = resolvePlan(parseCliFlags([]), { cwd: sub, env: {} });
+    expect(local).toMatchObject({ baoToken: null, localBao: { url: 'http://127.0.0.1:8200', bootstrap: { dataPath: path.join(sub, 'data/openbao') } } });
+    expect(resolvePlan(parseCliFlags(['--bao-token', 't']), { cwd: sub, env: {} })).toMatchObject({ baoToken: 't', localBao: { url: 'http://127.0.0.1:8200' } });
+    expect(() => resolvePlan(parseCliFlags(['--bao-addr', 'http://10.0.0.9:8200']), { cwd: sub, env: {} })).toThrow(new UsageError(TOKEN_REQUIRED));
+    expect(plan([]).localBao).toBeNull();
   });
 
   it('reads the token from a plain file or from the local server’s init.json', () => {

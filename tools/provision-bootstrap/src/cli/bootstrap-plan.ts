@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type SysManageConfig } from '@sysmanage/config';
+import { loadConfig, type SysManageConfig, type VaultConfig } from '@sysmanage/config';
 import { type DatabaseServerSpec, type PgSslMode, type RestrictedDatabase, SERVER_NAME_REGEX } from '@sysmanage/tenancy';
 import { type AdminCandidate, defaultAdminCandidates, urlCandidate } from './admin-candidates';
 import type { CliFlags } from './cli-flags';
 import { UsageError } from './cli-io';
+
+export const TOKEN_REQUIRED = 'an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN';
 
 export interface Registration {
   region: string;
@@ -16,8 +18,10 @@ export interface Registration {
 export interface BootstrapPlan {
   config: SysManageConfig;
   baoAddr: string;
-  /** Never printed. */
-  baoToken: string;
+  /** Never printed. Null: none given, the local server's init file root token is used (localBao is set then). */
+  baoToken: string | null;
+  /** The config's vault block when it has `bootstrap` and --bao-addr does not point elsewhere: start that server when nothing answers. */
+  localBao: VaultConfig | null;
   kvMount: string;
   databaseMount: string;
   outDir: string;
@@ -79,7 +83,9 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
   const tokenFile = flags.value('bao-token-file');
   if (tokenFile !== undefined && flags.value('bao-token') !== undefined) throw new UsageError('give --bao-token or --bao-token-file, not both');
   const baoToken = tokenFile !== undefined ? readTokenFile(path.resolve(io.cwd, tokenFile)) : (flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN']);
-  if (baoToken === undefined || baoToken === '') throw new UsageError('an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN');
+  const vault = config.vault;
+  const localBao = vault?.bootstrap !== undefined && baoAddr === vault.url ? vault : null;
+  if ((baoToken === undefined || baoToken === '') && localBao === null) throw new UsageError(TOKEN_REQUIRED);
 
   const name = flags.value('server') ?? 'local';
   if (!SERVER_NAME_REGEX.test(name)) throw new UsageError(`--server must match ${SERVER_NAME_REGEX.source}, not ${JSON.stringify(name)}`);
@@ -103,7 +109,8 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
   return {
     config,
     baoAddr,
-    baoToken,
+    baoToken: baoToken === undefined || baoToken === '' ? null : baoToken,
+    localBao,
     kvMount: flags.value('kv-mount') ?? config.vault?.mountPath ?? 'secret',
     databaseMount: flags.value('database-mount') ?? config.vault?.databaseMountPath ?? 'database',
     outDir: path.resolve(io.cwd, flags.value('out-dir') ?? './data/approle'),

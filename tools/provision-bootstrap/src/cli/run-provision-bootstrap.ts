@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '@sysmanage/config';
-import { OpenBaoClient, OpenBaoError, OpenBaoErrorCode } from '@sysmanage/openbao';
+import { ensureLocalOpenBao, LocalOpenBaoError, OpenBaoClient, OpenBaoError, OpenBaoErrorCode } from '@sysmanage/openbao';
 import {
   BootstrapError,
   BootstrapErrorCode,
@@ -11,7 +11,7 @@ import {
   writePrivateFile,
 } from '@sysmanage/tenancy';
 import { chooseAdmin } from './admin-candidates';
-import { type BootstrapPlan, resolvePlan } from './bootstrap-plan';
+import { type BootstrapPlan, resolvePlan, TOKEN_REQUIRED } from './bootstrap-plan';
 import { parseCliFlags } from './cli-flags';
 import { ProvisionBootstrapExit, type ProvisionBootstrapIo, UsageError } from './cli-io';
 import { registerServer } from './register-server';
@@ -64,6 +64,25 @@ async function bootstrapServer(say: Say, plan: BootstrapPlan, openBao: OpenBaoCl
   }
 }
 
+/** Where the stack keeps pids: `make stop` stops a server this run left running. */
+export const OPENBAO_PID_FILE = 'data/run/openbao.pid';
+
+/**
+ * With vault.bootstrap configured, makes sure its server runs (started when
+ * nothing answers, then LEFT RUNNING: `make start` and the services need it
+ * next). The token: the one given, else the server's init file root token.
+ */
+async function operatorToken(say: Say, plan: BootstrapPlan, cwd: string, env: Record<string, string | undefined>): Promise<string> {
+  if (plan.localBao === null) return plan.baoToken ?? '';
+  const pidFile = path.join(cwd, OPENBAO_PID_FILE);
+  const local = await ensureLocalOpenBao(plan.localBao, { log: say, env, cwd, detached: true, pidFile });
+  if (local.startedByUs) say(`openbao: left running for the services (pid ${local.pid ?? '?'}, ${OPENBAO_PID_FILE}); \`make stop\` stops it`);
+  const token = plan.baoToken ?? local.rootToken;
+  if (token === null) throw new UsageError(`${TOKEN_REQUIRED} (${local.initFile} does not exist)`);
+  if (plan.baoToken === null) say(`openbao: no token given; using the root token of ${path.relative(cwd, local.initFile)}`);
+  return token;
+}
+
 async function run(argv: readonly string[], io: ProvisionBootstrapIo): Promise<ProvisionBootstrapExit> {
   const flags = parseCliFlags(argv);
   if (flags.on('help')) {
@@ -73,7 +92,7 @@ async function run(argv: readonly string[], io: ProvisionBootstrapIo): Promise<P
   const cwd = io.cwd ?? process.cwd();
   const plan = resolvePlan(flags, { cwd, env: io.env ?? process.env });
   const say: Say = (line) => io.stdout.write(`${line}\n`);
-  const openBao = new OpenBaoClient({ url: plan.baoAddr, token: plan.baoToken });
+  const openBao = new OpenBaoClient({ url: plan.baoAddr, token: await operatorToken(say, plan, cwd, io.env ?? process.env) });
 
   reportOpenBao(say, plan, await bootstrapOpenBao({ openBao, databaseMount: plan.databaseMount, kvMount: plan.kvMount, outDir: plan.outDir }), cwd);
   const server = await bootstrapServer(say, plan, openBao);
@@ -99,8 +118,9 @@ async function run(argv: readonly string[], io: ProvisionBootstrapIo): Promise<P
 function failure(err: unknown): string | null {
   if (err instanceof BootstrapError) return `BootstrapError ${err.code}: ${err.message}`;
   if (err instanceof OpenBaoError && err.code === OpenBaoErrorCode.UNREACHABLE) {
-    return `OpenBaoError ${err.code}: ${err.message} (is OpenBAO running? \`make migrate\` stops the local server it started; start it with the vault.bootstrap config, or pass --bao-addr)`;
+    return `OpenBaoError ${err.code}: ${err.message} (is OpenBAO running? with vault.bootstrap in the config, provision-bootstrap starts it unless --bao-addr points elsewhere; else start it, or pass --bao-addr)`;
   }
+  if (err instanceof LocalOpenBaoError) return `LocalOpenBaoError ${err.code}: ${err.message}`;
   if (err instanceof OpenBaoError) return `OpenBaoError ${err.code}: ${err.message}`;
   if (err instanceof ConfigError) return `ConfigError ${err.code}: ${err.message}`;
   const code = (err as { code?: unknown } | null)?.code;

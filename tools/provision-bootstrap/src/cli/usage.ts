@@ -5,8 +5,12 @@ policies and AppRoles for the services, and the provisioner's PostgreSQL role
 on a database server. Re-running it is harmless.
 
 OpenBAO:
+  With vault.bootstrap in the config and nothing answering at vault.url, the
+  local server is started (as \`make migrate\` does) and LEFT RUNNING for
+  \`make start\`; its pid goes to data/run/openbao.pid (\`make stop\` stops it).
   --bao-addr URL         default: vault.url of the config
-  --bao-token TOKEN      an operator (root-equivalent) token; default: $BAO_TOKEN, then $VAULT_TOKEN
+  --bao-token TOKEN      an operator (root-equivalent) token; default: $BAO_TOKEN, then $VAULT_TOKEN,
+                         then (with vault.bootstrap) the local server's init file root token
   --bao-token-file FILE  the token from a file instead: plain text, or the local server's
                          init file (data/openbao/init.json, its root_token)
   --out-dir DIR          where <service>.role-id / <service>.secret-id go (0600); default ./data/approle

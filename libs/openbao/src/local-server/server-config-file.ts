@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LocalOpenBaoError, LocalOpenBaoErrorCode } from './local-openbao-error';
 
 /** host:port of `vault.url` (http only: the local server is for development). */
 export function listenAddress(url: string): string {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:') {
-    throw new Error(`vault.url ${url}: a local OpenBAO is started only for an http:// URL (TLS servers are run by the operator)`);
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.CONFIG_INVALID,
+      `vault.url ${url}: a local OpenBAO is started only for an http:// URL (TLS servers are run by the operator)`,
+    );
   }
   const port = parsed.port === '' ? '80' : parsed.port;
   return `${parsed.hostname}:${port}`;
@@ -16,7 +20,7 @@ export function listenAddress(url: string): string {
 export function minimalServerConfig(url: string, dataPath: string): string {
   const address = listenAddress(url);
   return [
-    '# Written by sysmanage-migrate for a local development OpenBAO (vault.bootstrap).',
+    '# Written by SysManage for a local development OpenBAO (vault.bootstrap).',
     `storage "file" {\n  path = ${JSON.stringify(dataPath)}\n}`,
     `listener "tcp" {\n  address     = ${JSON.stringify(address)}\n  tls_disable = true\n}`,
     `api_addr      = ${JSON.stringify(url.replace(/\/+$/, ''))}`,

@@ -1,4 +1,5 @@
 /** The unauthenticated sys endpoints a fresh server needs: health, init, unseal. Plain fetch: OpenBaoClient assumes a token. */
+import { LocalOpenBaoError, LocalOpenBaoErrorCode } from './local-openbao-error';
 
 export interface SealHealth {
   initialized: boolean;
@@ -40,7 +41,7 @@ async function put(url: string, path: string, body: unknown): Promise<Record<str
   const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     const errors = Array.isArray(parsed['errors']) ? parsed['errors'].join('; ') : '';
-    throw new Error(`PUT ${path} answered ${response.status}${errors === '' ? '' : `: ${errors}`}`);
+    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, `PUT ${path} answered ${response.status}${errors === '' ? '' : `: ${errors}`}`);
   }
   return parsed;
 }
@@ -51,12 +52,12 @@ export async function initialize(url: string): Promise<InitResult> {
   const keys = body['keys_base64'];
   const rootToken = body['root_token'];
   if (!Array.isArray(keys) || typeof keys[0] !== 'string' || typeof rootToken !== 'string') {
-    throw new Error('sys/init answered without keys_base64/root_token');
+    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, 'sys/init answered without keys_base64/root_token');
   }
   return { unsealKey: keys[0], rootToken };
 }
 
 export async function unseal(url: string, key: string): Promise<void> {
   const body = await put(url, 'sys/unseal', { key });
-  if (body['sealed'] !== false) throw new Error('sys/unseal: the server is still sealed (wrong unseal key for this storage?)');
+  if (body['sealed'] !== false) throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, 'sys/unseal: the server is still sealed (wrong unseal key for this storage?)');
 }

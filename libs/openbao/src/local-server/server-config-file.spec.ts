@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findWorkspaceRoot, resolveBaoBinary } from './bao-binary';
+import { LocalOpenBaoErrorCode } from './local-openbao-error';
 import { ensureServerConfigFile, listenAddress, minimalServerConfig } from './server-config-file';
 
 describe('local OpenBAO server config', () => {
@@ -9,14 +10,14 @@ describe('local OpenBAO server config', () => {
     expect(listenAddress('http://127.0.0.1:8200')).toBe('127.0.0.1:8200');
     expect(listenAddress('http://localhost')).toBe('localhost:80');
     expect(() => listenAddress('https://bao.example:8200')).toThrow(
-      'vault.url https://bao.example:8200: a local OpenBAO is started only for an http:// URL (TLS servers are run by the operator)',
+      'local OpenBAO (vault.bootstrap): vault.url https://bao.example:8200: a local OpenBAO is started only for an http:// URL (TLS servers are run by the operator)',
     );
   });
 
   it('the minimal config: file storage at data_path, one listener, api_addr, mlock off', () => {
     expect(minimalServerConfig('http://127.0.0.1:8200/', '/var/lib/sm/openbao')).toBe(
       [
-        '# Written by sysmanage-migrate for a local development OpenBAO (vault.bootstrap).',
+        '# Written by SysManage for a local development OpenBAO (vault.bootstrap).',
         'storage "file" {\n  path = "/var/lib/sm/openbao"\n}',
         'listener "tcp" {\n  address     = "127.0.0.1:8200"\n  tls_disable = true\n}',
         'api_addr      = "http://127.0.0.1:8200"',
@@ -28,7 +29,7 @@ describe('local OpenBAO server config', () => {
   });
 
   it('writes the file (0600) only when missing; an existing one is left as it is', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'migrator-hcl-'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'openbao-hcl-'));
     const file = path.join(dir, 'nested', 'openbao.hcl');
     expect(await ensureServerConfigFile(file, 'http://127.0.0.1:8200', '/data')).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -40,7 +41,10 @@ describe('local OpenBAO server config', () => {
 
 describe('the server binary', () => {
   it('SYSMANAGE_BAO_BIN wins, and a wrong path is named', async () => {
-    await expect(resolveBaoBinary({ SYSMANAGE_BAO_BIN: '/nonexistent/bao' }, '/')).rejects.toThrow('SYSMANAGE_BAO_BIN=/nonexistent/bao does not exist');
+    await expect(resolveBaoBinary({ SYSMANAGE_BAO_BIN: '/nonexistent/bao' }, '/')).rejects.toMatchObject({
+      code: LocalOpenBaoErrorCode.BINARY_UNAVAILABLE,
+      message: 'local OpenBAO (vault.bootstrap): SYSMANAGE_BAO_BIN=/nonexistent/bao does not exist',
+    });
     await expect(resolveBaoBinary({ SYSMANAGE_BAO_BIN: process.execPath }, '/')).resolves.toBe(process.execPath);
   });
 

@@ -1,5 +1,6 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LocalOpenBaoError, LocalOpenBaoErrorCode } from './local-openbao-error';
 import type { InitResult } from './seal-api';
 
 export const INIT_FILE_NAME = 'init.json';
@@ -22,12 +23,15 @@ export async function readInitFile(file: string): Promise<InitResult> {
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     const reason = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'not valid JSON';
-    throw new Error(`cannot read ${file} (${reason}): the server's storage is initialised, so its unseal key is needed`);
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.INIT_FILE_INVALID,
+      `cannot read ${file} (${reason}): the server's storage is initialised, so its unseal key is needed`,
+    );
   }
   const keys = (doc as { unseal_keys_b64?: unknown }).unseal_keys_b64;
   const rootToken = (doc as { root_token?: unknown }).root_token;
   if (!Array.isArray(keys) || typeof keys[0] !== 'string' || typeof rootToken !== 'string') {
-    throw new Error(`${file} has no unseal_keys_b64[0]/root_token`);
+    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.INIT_FILE_INVALID, `${file} has no unseal_keys_b64[0]/root_token`);
   }
   return { unsealKey: keys[0], rootToken };
 }
