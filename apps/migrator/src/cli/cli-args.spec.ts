@@ -58,8 +58,8 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
-    [['--tenant', 'Acme'], '--tenant "Acme" is not a tenant slug (expected ^[a-z][a-z0-9_]{1,39}$)'],
-    [['--tenant', 'a'], '--tenant "a" is not a tenant slug (expected ^[a-z][a-z0-9_]{1,39}$)'],
+    [['--tenant', 'Acme'], '--tenant "Acme" is not a tenant slug (expected ^[a-z][a-z0-9_]{0,39}$)'],
+    [['--tenant', 'a-b'], '--tenant "a-b" is not a tenant slug (expected ^[a-z][a-z0-9_]{0,39}$)'],
     [['--tenant'], '--tenant needs a value'],
     [['--config', '--json'], '--config needs a value'],
     [['--concurrency', '0'], '--concurrency expects an integer from 1 to 64, got 0'],

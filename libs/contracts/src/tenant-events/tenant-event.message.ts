@@ -14,7 +14,7 @@ export class TenantEvent {
   @IsUUID()
   tenantId!: string;
 
-  @Matches(TENANT_SLUG_PATTERN, { message: 'slug must match ^[a-z][a-z0-9_]{1,39}$' })
+  @Matches(TENANT_SLUG_PATTERN, { message: `slug must match ${TENANT_SLUG_PATTERN.source}` })
   slug!: string;
 
   /** The tenant's status after the change. */

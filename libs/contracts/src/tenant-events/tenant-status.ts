@@ -10,4 +10,4 @@ export enum TenantStatus {
 }
 
 /** Tenant slugs: they become database and role names, so the shape is tight. */
-export const TENANT_SLUG_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
+export const TENANT_SLUG_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;

@@ -105,7 +105,7 @@ describe('validateMessage', () => {
       }),
     );
     expect(error.fieldErrors.map((e) => e.field)).toEqual(['kind', 'slug', 'occurredAt']);
-    expect(error.fieldErrors[1]!.constraints).toEqual(['slug must match ^[a-z][a-z0-9_]{1,39}$']);
+    expect(error.fieldErrors[1]!.constraints).toEqual(['slug must match ^[a-z][a-z0-9_]{0,39}$']);
   });
 
   it('validates provisioning commands, with keepDatabase optional but boolean', () => {
@@ -129,8 +129,8 @@ describe('validateMessage', () => {
       slug: 'acme',
     });
     expect(
-      catchContractError(() => validateMessage(MigrateTenantRequest, { tenantId, slug: 'a' })).fieldErrors,
-    ).toEqual([{ field: 'slug', constraints: ['slug must match ^[a-z][a-z0-9_]{1,39}$'] }]);
+      catchContractError(() => validateMessage(MigrateTenantRequest, { tenantId, slug: 'A' })).fieldErrors,
+    ).toEqual([{ field: 'slug', constraints: ['slug must match ^[a-z][a-z0-9_]{0,39}$'] }]);
 
     const success = {
       tenantId,

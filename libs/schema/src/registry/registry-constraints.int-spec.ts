@@ -42,7 +42,7 @@ describe('registry constraints', () => {
     expect(row).toEqual({ status: 'pending', edition: 'standard', limits: {}, settings: {} });
   });
 
-  it.each(['a', 'Acme', '1acme', 'acme-co', 'a'.repeat(41)])(
+  it.each(['Acme', '1acme', 'acme-co', 'a'.repeat(41)])(
     'the slug CHECK refuses %j, like TENANT_SLUG_PATTERN',
     async (slug) => {
       expect(TENANT_SLUG_PATTERN.test(slug)).toBe(false);

@@ -15,8 +15,8 @@ export const TENANT_STATUSES = [
 ] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
-/** Tenant slugs: also the stem of database and role names, so kept short and identifier-safe. */
-export const TENANT_SLUG_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
+/** Tenant slugs: also the stem of database and role names; the rule is defined once, in the contracts. */
+export { TENANT_SLUG_PATTERN } from '@sysmanage/contracts';
 
 export const PROVISIONING_JOB_KINDS = ['provision', 'deprovision', 'suspend', 'resume'] as const;
 export type ProvisioningJobKind = (typeof PROVISIONING_JOB_KINDS)[number];

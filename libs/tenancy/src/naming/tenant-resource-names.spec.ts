@@ -11,12 +11,16 @@ describe('tenantResourceNames', () => {
     });
   });
 
-  it.each(['A', '1a', 'a-b', 'a'.repeat(41), "a'; DROP DATABASE x; --", 'a', ''])(
+  it.each(['A', '1a', 'a-b', 'a'.repeat(41), "a'; DROP DATABASE x; --", ''])(
     'rejects the slug %p',
     (slug) => {
       expect(() => tenantResourceNames(slug)).toThrow(InvalidTenantSlugError);
     },
   );
+
+  it('accepts one-letter slugs (tenants `a` and `b` of the operator guide)', () => {
+    expect(tenantResourceNames('a').databaseName).toBe('tenant_a');
+  });
 
   it('accepts the longest allowed slug (40 characters)', () => {
     expect(tenantResourceNames('a'.repeat(40)).databaseName).toHaveLength(47);

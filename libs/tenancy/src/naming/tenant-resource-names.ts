@@ -1,9 +1,12 @@
+import { TENANT_SLUG_PATTERN } from '@sysmanage/contracts';
+
 /**
  * Every name derived from a tenant slug, computed in one place. The registry
  * stores these on the placement when it is created and every later step reads
  * them from there (they are never recomputed for an existing tenant).
  */
-export const TENANT_SLUG_REGEX = /^[a-z][a-z0-9_]{1,39}$/;
+/** The slug rule is defined once, with the NATS contracts that carry slugs. */
+export const TENANT_SLUG_REGEX: RegExp = TENANT_SLUG_PATTERN;
 
 export interface TenantResourceNames {
   /** PostgreSQL database: tenant_<slug> */
@@ -21,7 +24,7 @@ export interface TenantResourceNames {
 export class InvalidTenantSlugError extends Error {
   override readonly name = 'InvalidTenantSlugError';
   constructor(readonly slug: string) {
-    super(`invalid tenant slug ${JSON.stringify(slug)}: expected ^[a-z][a-z0-9_]{1,39}$`);
+    super(`invalid tenant slug ${JSON.stringify(slug)}: expected ${TENANT_SLUG_PATTERN.source}`);
   }
 }
 

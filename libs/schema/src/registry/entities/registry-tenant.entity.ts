@@ -13,7 +13,7 @@ import type { TenantStatus } from '../registry-vocabulary';
 /** The tenant catalog. Rows are never hard-deleted by the lifecycle: `deleted` is a status. */
 @Entity({ name: 'registry_tenants' })
 @Unique('registry_tenants_slug_key', ['slug'])
-@Check('registry_tenants_slug_check', `"slug" ~ '^[a-z][a-z0-9_]{1,39}$'`)
+@Check('registry_tenants_slug_check', `"slug" ~ '^[a-z][a-z0-9_]{0,39}$'`)
 @Check(
   'registry_tenants_status_check',
   `"status" IN ('pending', 'provisioning', 'active', 'suspended', 'deprovisioning', 'deleted', 'failed')`,

@@ -26,7 +26,7 @@ export class RegistryInitial1764300000000 implements MigrationInterface {
         "updated_at" timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT "registry_tenants_pkey" PRIMARY KEY ("id"),
         CONSTRAINT "registry_tenants_slug_key" UNIQUE ("slug"),
-        CONSTRAINT "registry_tenants_slug_check" CHECK ("slug" ~ '^[a-z][a-z0-9_]{1,39}$'),
+        CONSTRAINT "registry_tenants_slug_check" CHECK ("slug" ~ '^[a-z][a-z0-9_]{0,39}$'),
         CONSTRAINT "registry_tenants_status_check" CHECK ("status" IN ('pending', 'provisioning', 'active', 'suspended', 'deprovisioning', 'deleted', 'failed'))
       )`);
     await queryRunner.query(`CREATE INDEX "registry_tenants_status_idx" ON "registry_tenants" ("status")`);
