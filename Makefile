@@ -25,8 +25,8 @@ build:
 typecheck:
 	$(NX) run-many -t typecheck --output-style=static
 
-## lint: ESLint (module boundaries included, --max-warnings 0) and the migration lint
-lint: lint-migrations
+## lint: ESLint (module boundaries included, --max-warnings 0), Prettier and the migration lint
+lint: lint-migrations format-check
 	$(NX) run-many -t lint --output-style=static
 
 lint-migrations:

@@ -5,7 +5,10 @@ import prettier from 'eslint-config-prettier';
 // constraint allows type:app as a target); libraries never import apps; the
 // contracts and util layers depend on nothing above them.
 const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:util', 'type:testing'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:util', 'type:testing'],
+  },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
@@ -37,8 +40,14 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@sysmanage/*/*'], message: 'Import a library by its alias only (its index.ts barrel).' },
-            { group: ['**/libs/*', '../**/apps/*'], message: 'Import other projects by alias, never by a relative path.' },
+            {
+              group: ['@sysmanage/*/*'],
+              message: 'Import a library by its alias only (its index.ts barrel).',
+            },
+            {
+              group: ['**/libs/*', '../**/apps/*'],
+              message: 'Import other projects by alias, never by a relative path.',
+            },
           ],
         },
       ],

@@ -57,6 +57,9 @@ for (const name of await readdir(builtLibs).catch(() => [])) {
   const shim = path.join(workspace, 'dist', 'node_modules', '@sysmanage', name);
   await mkdir(shim, { recursive: true });
   const barrel = path.relative(shim, path.join(builtLibs, name, 'src', 'index.js'));
-  await writeFile(path.join(shim, 'index.js'), `module.exports = require('${barrel.split(path.sep).join('/')}');\n`);
+  await writeFile(
+    path.join(shim, 'index.js'),
+    `module.exports = require('${barrel.split(path.sep).join('/')}');\n`,
+  );
 }
 console.log(`built ${projectRoot}: ${count} files -> ${path.relative(workspace, outDir)}`);

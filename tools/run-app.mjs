@@ -40,6 +40,9 @@ if (!existsSync(main)) {
   console.error(`run-app: ${main} is missing after the build`);
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--enable-source-maps', main, ...args], { stdio: 'inherit', env: process.env });
+const run = spawnSync(process.execPath, ['--enable-source-maps', main, ...args], {
+  stdio: 'inherit',
+  env: process.env,
+});
 if (run.signal) process.kill(process.pid, run.signal);
 process.exit(run.status ?? 1);

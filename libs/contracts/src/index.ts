@@ -1,3 +1,7 @@
+// The message classes' decorators (class-transformer, class-validator) read
+// design-time metadata when they load, so the polyfill comes first.
+import 'reflect-metadata';
+
 export { ContractError, ContractErrorCode, type FieldError } from './validation/contract.error';
 export { encodeMessage, validateMessage } from './validation/validate-message';
 export { subjectToken } from './validation/subject-token';

@@ -38,7 +38,12 @@ describe('policies and AppRole against real OpenBAO', () => {
     return file;
   }
 
-  const config = (extra: Partial<VaultConfig>): VaultConfig => ({ url: bao.url, mountPath: 'secret', databaseMountPath: 'database', ...extra });
+  const config = (extra: Partial<VaultConfig>): VaultConfig => ({
+    url: bao.url,
+    mountPath: 'secret',
+    databaseMountPath: 'database',
+    ...extra,
+  });
 
   it('writes, reads and deletes a policy', async () => {
     await root.putPolicy('scratch', POLICY);
@@ -51,7 +56,13 @@ describe('policies and AppRole against real OpenBAO', () => {
     await root.putPolicy('svc', POLICY);
     await root.enableAuthMethod('approle', 'approle');
     await root.enableAuthMethod('approle', 'approle'); // idempotent
-    await root.writeAppRole('svc', { tokenPolicies: ['svc'], tokenTtl: 60, tokenMaxTtl: 120, secretIdTtl: 600, bindSecretId: true });
+    await root.writeAppRole('svc', {
+      tokenPolicies: ['svc'],
+      tokenTtl: 60,
+      tokenMaxTtl: 120,
+      secretIdTtl: 600,
+      bindSecretId: true,
+    });
     const roleId = await root.readAppRoleId('svc');
     const secretId = await root.createAppRoleSecretId('svc');
     expect(roleId).toMatch(/^[0-9a-f-]{36}$/);
@@ -69,9 +80,18 @@ describe('policies and AppRole against real OpenBAO', () => {
 
     const denied = (await svc.kvGet('secret', 'other/config').catch((e: unknown) => e)) as OpenBaoError;
     expect(denied).toBeInstanceOf(OpenBaoError);
-    expect(denied).toMatchObject({ code: OpenBaoErrorCode.PERMISSION_DENIED, status: 403, transient: false, attempts: 1, path: 'secret/data/other/config' });
+    expect(denied).toMatchObject({
+      code: OpenBaoErrorCode.PERMISSION_DENIED,
+      status: 403,
+      transient: false,
+      attempts: 1,
+      path: 'secret/data/other/config',
+    });
     expect(denied.message).toBe('OpenBAO GET secret/data/other/config failed (403): permission denied');
-    await expect(svc.putPolicy('svc', 'path "*" { capabilities = ["sudo"] }')).rejects.toMatchObject({ code: OpenBaoErrorCode.PERMISSION_DENIED, status: 403 });
+    await expect(svc.putPolicy('svc', 'path "*" { capabilities = ["sudo"] }')).rejects.toMatchObject({
+      code: OpenBaoErrorCode.PERMISSION_DENIED,
+      status: 403,
+    });
 
     const self = await svc.lookupSelf();
     expect(self.policies.sort()).toEqual(['default', 'svc']);
@@ -81,14 +101,23 @@ describe('policies and AppRole against real OpenBAO', () => {
 
   it('refuses a wrong secret id with 400', async () => {
     const roleId = await root.readAppRoleId('svc');
-    const err = (await root.loginAppRole(roleId, '00000000-0000-0000-0000-000000000000').catch((e: unknown) => e)) as OpenBaoError;
+    const err = (await root
+      .loginAppRole(roleId, '00000000-0000-0000-0000-000000000000')
+      .catch((e: unknown) => e)) as OpenBaoError;
     expect(err).toMatchObject({ code: OpenBaoErrorCode.BAD_REQUEST, status: 400, transient: false });
     expect(err.message).toMatch(/^OpenBAO POST auth\/approle\/login failed \(400\): .*secret id/i);
   });
 
   it('fromConfig logs in with role_id + secret_id_file', async () => {
     const secretId = await root.createAppRoleSecretId('svc');
-    const client = await OpenBaoClient.fromConfig(config({ approle: { roleId: await root.readAppRoleId('svc'), secretIdFile: secretFile('svc-secret-id', secretId.secretId) } }));
+    const client = await OpenBaoClient.fromConfig(
+      config({
+        approle: {
+          roleId: await root.readAppRoleId('svc'),
+          secretIdFile: secretFile('svc-secret-id', secretId.secretId),
+        },
+      }),
+    );
     try {
       expect((await client.lookupSelf()).policies.sort()).toEqual(['default', 'svc']);
       await expect(client.kvPut('secret', 'svc/from-config', { ok: true })).resolves.toEqual({ version: 1 });
@@ -99,9 +128,22 @@ describe('policies and AppRole against real OpenBAO', () => {
   });
 
   it('the TokenRenewer renews a short token and logs in again when it reaches its max TTL', async () => {
-    await root.writeAppRole('short', { tokenPolicies: ['svc'], tokenTtl: 3, tokenMaxTtl: 5, secretIdTtl: 600, bindSecretId: true });
+    await root.writeAppRole('short', {
+      tokenPolicies: ['svc'],
+      tokenTtl: 3,
+      tokenMaxTtl: 5,
+      secretIdTtl: 600,
+      bindSecretId: true,
+    });
     const secretId = await root.createAppRoleSecretId('short');
-    const client = await OpenBaoClient.fromConfig(config({ approle: { roleId: await root.readAppRoleId('short'), secretIdFile: secretFile('short-secret-id', secretId.secretId) } }));
+    const client = await OpenBaoClient.fromConfig(
+      config({
+        approle: {
+          roleId: await root.readAppRoleId('short'),
+          secretIdFile: secretFile('short-secret-id', secretId.secretId),
+        },
+      }),
+    );
     const accessors: string[] = [];
     client.onTokenChange((change) => accessors.push(change.accessor));
     try {
@@ -115,7 +157,9 @@ describe('policies and AppRole against real OpenBAO', () => {
       expect(accessors.length).toBeGreaterThanOrEqual(1);
       const now = await client.lookupSelf(); // the first token has expired by now; this one works
       expect(now.accessor).not.toBe(first.accessor);
-      await expect(root.withToken('not-a-token').lookupSelf()).rejects.toMatchObject({ code: OpenBaoErrorCode.PERMISSION_DENIED });
+      await expect(root.withToken('not-a-token').lookupSelf()).rejects.toMatchObject({
+        code: OpenBaoErrorCode.PERMISSION_DENIED,
+      });
     } finally {
       client.close();
     }

@@ -22,7 +22,13 @@ import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
  *    ("connection refused" to the database), which a later try can outlive.
  */
 
-const PERMANENT_500 = [/is not an allowed role/i, /unknown role/i, /failed to find entry for connection/i, /no such role/i, /plugin not found/i];
+const PERMANENT_500 = [
+  /is not an allowed role/i,
+  /unknown role/i,
+  /failed to find entry for connection/i,
+  /no such role/i,
+  /plugin not found/i,
+];
 const SQLSTATE = /SQLSTATE\s+([0-9A-Z]{5})/i;
 const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
 const UPGRADE_PENDING = /waiting for the primary to upgrade/i;
@@ -51,8 +57,12 @@ export function classifyError(err: unknown, req: RequestDescription): OpenBaoErr
 
 /** The `{errors: [...]}` strings, one line each ("1 error occurred:\n\t* x" becomes "x"). */
 export function serverMessages(body: unknown): string[] {
-  if (typeof body !== 'object' || body === null || !('errors' in body) || !Array.isArray(body.errors)) return [];
-  return body.errors.filter((e): e is string => typeof e === 'string').map(normaliseMessage).filter((m) => m !== '');
+  if (typeof body !== 'object' || body === null || !('errors' in body) || !Array.isArray(body.errors))
+    return [];
+  return body.errors
+    .filter((e): e is string => typeof e === 'string')
+    .map(normaliseMessage)
+    .filter((m) => m !== '');
 }
 
 export function isPermanent500(messages: readonly string[]): boolean {
@@ -95,7 +105,10 @@ function classifyHttp({ status, body }: HttpFailure, req: RequestDescription, ca
   });
 }
 
-function codeForStatus(status: number, messages: readonly string[]): { code: OpenBaoErrorCode; transient: boolean } {
+function codeForStatus(
+  status: number,
+  messages: readonly string[],
+): { code: OpenBaoErrorCode; transient: boolean } {
   switch (status) {
     case 400:
       return { code: OpenBaoErrorCode.BAD_REQUEST, transient: messages.some((m) => UPGRADE_PENDING.test(m)) };
@@ -120,30 +133,38 @@ function codeForStatus(status: number, messages: readonly string[]): { code: Ope
 
 function classifyNetwork(err: unknown, req: RequestDescription): OpenBaoError {
   const networkCode = errorCode(err);
-  const timedOut = (networkCode !== null && TIMEOUT_CODES.has(networkCode)) || /timeout/i.test(errorMessage(err));
+  const timedOut =
+    (networkCode !== null && TIMEOUT_CODES.has(networkCode)) || /timeout/i.test(errorMessage(err));
   if (timedOut) {
-    return new OpenBaoError(`OpenBAO ${req.method} ${req.path} failed (timeout): no answer from ${req.url} within ${req.timeoutMs} ms`, {
-      code: OpenBaoErrorCode.TIMEOUT,
+    return new OpenBaoError(
+      `OpenBAO ${req.method} ${req.path} failed (timeout): no answer from ${req.url} within ${req.timeoutMs} ms`,
+      {
+        code: OpenBaoErrorCode.TIMEOUT,
+        status: null,
+        path: req.path,
+        transient: true,
+        networkCode,
+        cause: stripCause(err),
+      },
+    );
+  }
+  const reason = networkCode ?? errorMessage(err);
+  return new OpenBaoError(
+    `OpenBAO ${req.method} ${req.path} failed (unreachable): ${reason} connecting to ${req.url}`,
+    {
+      code: OpenBaoErrorCode.UNREACHABLE,
       status: null,
       path: req.path,
       transient: true,
       networkCode,
       cause: stripCause(err),
-    });
-  }
-  const reason = networkCode ?? errorMessage(err);
-  return new OpenBaoError(`OpenBAO ${req.method} ${req.path} failed (unreachable): ${reason} connecting to ${req.url}`, {
-    code: OpenBaoErrorCode.UNREACHABLE,
-    status: null,
-    path: req.path,
-    transient: true,
-    networkCode,
-    cause: stripCause(err),
-  });
+    },
+  );
 }
 
 function errorCode(err: unknown): string | null {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')
+    return err.code;
   return null;
 }
 

@@ -14,15 +14,19 @@ export type ConfigAuth =
  * development one.
  */
 export function configAuth(vault: VaultConfig): ConfigAuth {
-  if (vault.approle) return { kind: 'approle', roleId: vault.approle.roleId, secretIdFile: vault.approle.secretIdFile };
+  if (vault.approle)
+    return { kind: 'approle', roleId: vault.approle.roleId, secretIdFile: vault.approle.secretIdFile };
   if (vault.tokenFile) return { kind: 'token_file', tokenFile: vault.tokenFile };
   if (vault.token) return { kind: 'token', token: vault.token };
-  throw new OpenBaoError('vault: config gives no authentication: set vault.approle (role_id + secret_id_file), vault.token_file or vault.token', {
-    code: OpenBaoErrorCode.AUTH_CONFIG,
-    status: null,
-    path: null,
-    transient: false,
-  });
+  throw new OpenBaoError(
+    'vault: config gives no authentication: set vault.approle (role_id + secret_id_file), vault.token_file or vault.token',
+    {
+      code: OpenBaoErrorCode.AUTH_CONFIG,
+      status: null,
+      path: null,
+      transient: false,
+    },
+  );
 }
 
 /** The trimmed content of a secret file (token or secret id); errors name the file and the reason, never the content. */
@@ -32,11 +36,21 @@ export async function readSecretFile(file: string, what: string): Promise<string
     content = await readFile(file, 'utf8');
   } catch (err) {
     const reason = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-    throw new OpenBaoError(`Cannot read the OpenBAO ${what} file ${file}: ${reason}`, { code: OpenBaoErrorCode.AUTH_CONFIG, status: null, path: null, transient: false });
+    throw new OpenBaoError(`Cannot read the OpenBAO ${what} file ${file}: ${reason}`, {
+      code: OpenBaoErrorCode.AUTH_CONFIG,
+      status: null,
+      path: null,
+      transient: false,
+    });
   }
   const value = content.trim();
   if (value === '') {
-    throw new OpenBaoError(`The OpenBAO ${what} file ${file} is empty`, { code: OpenBaoErrorCode.AUTH_CONFIG, status: null, path: null, transient: false });
+    throw new OpenBaoError(`The OpenBAO ${what} file ${file} is empty`, {
+      code: OpenBaoErrorCode.AUTH_CONFIG,
+      status: null,
+      path: null,
+      transient: false,
+    });
   }
   return value;
 }

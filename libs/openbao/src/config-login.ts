@@ -9,10 +9,19 @@ import type { AuthToken } from './openbao.types';
  * again whenever the token cannot be renewed. Files are read on every call,
  * so a rotated secret id or token file is picked up without a restart.
  */
-export function loginFor(client: OpenBaoClient, auth: ConfigAuth, appRoleMount: string): () => Promise<AuthToken> {
+export function loginFor(
+  client: OpenBaoClient,
+  auth: ConfigAuth,
+  appRoleMount: string,
+): () => Promise<AuthToken> {
   switch (auth.kind) {
     case 'approle':
-      return async () => client.loginAppRole(auth.roleId, await readSecretFile(auth.secretIdFile, 'AppRole secret id'), appRoleMount);
+      return async () =>
+        client.loginAppRole(
+          auth.roleId,
+          await readSecretFile(auth.secretIdFile, 'AppRole secret id'),
+          appRoleMount,
+        );
     case 'token_file':
       return async () => describe(client, await readSecretFile(auth.tokenFile, 'token'));
     case 'token':
@@ -23,5 +32,11 @@ export function loginFor(client: OpenBaoClient, auth: ConfigAuth, appRoleMount: 
 /** A static token as a login result: lookup-self tells its TTL and policies. */
 async function describe(client: OpenBaoClient, token: string): Promise<AuthToken> {
   const info = await client.withToken(token).lookupSelf();
-  return authToken({ token, accessor: info.accessor, leaseDuration: info.ttl, renewable: info.renewable, policies: info.policies });
+  return authToken({
+    token,
+    accessor: info.accessor,
+    leaseDuration: info.ttl,
+    renewable: info.renewable,
+    policies: info.policies,
+  });
 }

@@ -1,5 +1,12 @@
 import type { Clock } from './clock';
-import type { DatabaseConnection, DatabaseConnectionInput, DatabaseCredential, DatabaseRole, DatabaseRoleInput, LeaseRenewal } from './openbao.types';
+import type {
+  DatabaseConnection,
+  DatabaseConnectionInput,
+  DatabaseCredential,
+  DatabaseRole,
+  DatabaseRoleInput,
+  LeaseRenewal,
+} from './openbao.types';
 import { duration } from './duration';
 import { bool, dataOf, type Json, num, optNum, optStr, record, str, strList } from './response-fields';
 import { redactSecrets } from './secret-redaction';
@@ -16,7 +23,8 @@ export function connectionBody(input: DatabaseConnectionInput): Json {
     verify_connection: input.verifyConnection ?? true,
   };
   if (input.maxOpenConnections !== undefined) body['max_open_connections'] = input.maxOpenConnections;
-  if (input.passwordAuthentication !== undefined) body['password_authentication'] = input.passwordAuthentication;
+  if (input.passwordAuthentication !== undefined)
+    body['password_authentication'] = input.passwordAuthentication;
   return body;
 }
 
@@ -75,7 +83,11 @@ export function parseCredential(body: Json | null, path: string, clock: Clock): 
 }
 
 /** The credential after a renewal at `renewedAtMs`: same login, new duration and expiry. */
-export function renewedCredential(previous: DatabaseCredential, renewal: LeaseRenewal, renewedAtMs: number): DatabaseCredential {
+export function renewedCredential(
+  previous: DatabaseCredential,
+  renewal: LeaseRenewal,
+  renewedAtMs: number,
+): DatabaseCredential {
   return credential({
     ...previous,
     leaseDuration: renewal.leaseDuration,

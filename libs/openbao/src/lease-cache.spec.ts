@@ -38,7 +38,10 @@ describe('LeaseCache single flight', () => {
 
   it('keeps roles apart', async () => {
     const { source, cache } = setup();
-    const [a, b] = await Promise.all([cache.get('database', 'tenant-a-app'), cache.get('database', 'tenant-b-app')]);
+    const [a, b] = await Promise.all([
+      cache.get('database', 'tenant-a-app'),
+      cache.get('database', 'tenant-b-app'),
+    ]);
     expect(a.username).not.toBe(b.username);
     expect(source.generateCalls.sort()).toEqual(['database/tenant-a-app', 'database/tenant-b-app']);
   });
@@ -81,7 +84,9 @@ describe('LeaseCache renewal', () => {
 
   it('leases anew when renewal is refused and announces the rotation; the old lease is not revoked', async () => {
     const failures: unknown[] = [];
-    const { clock, source, cache, rotations } = setup({ hooks: { onRenewalFailed: (_m, _r, err) => failures.push(err) } });
+    const { clock, source, cache, rotations } = setup({
+      hooks: { onRenewalFailed: (_m, _r, err) => failures.push(err) },
+    });
     const first = await cache.get('database', 'app');
     source.renew = () => {
       throw refused;
@@ -89,7 +94,9 @@ describe('LeaseCache renewal', () => {
     await clock.advance(20_000);
     const second = await cache.get('database', 'app');
     expect(second.username).toBe('v-app-2');
-    expect(rotations.map((r) => [r.reason, r.previous.username, r.current.username])).toEqual([['renewal-failed', 'v-app-1', 'v-app-2']]);
+    expect(rotations.map((r) => [r.reason, r.previous.username, r.current.username])).toEqual([
+      ['renewal-failed', 'v-app-1', 'v-app-2'],
+    ]);
     expect(failures).toEqual([refused]);
     expect(cache.stats()).toMatchObject({ leasesIssued: 2, renewalFailures: 1, rotations: 1, renewals: 0 });
     expect(source.revoked).toEqual([]);
@@ -104,7 +111,12 @@ describe('LeaseCache renewal', () => {
     await clock.advance(20_000);
     expect(source.renewCalls).toHaveLength(1);
     expect(rotations).toHaveLength(1);
-    expect(rotations[0]).toMatchObject({ mount: 'database', role: 'app', reason: 'max-ttl', current: { username: 'v-app-2' } });
+    expect(rotations[0]).toMatchObject({
+      mount: 'database',
+      role: 'app',
+      reason: 'max-ttl',
+      current: { username: 'v-app-2' },
+    });
     expect(rotations[0].previous.username).toBe(first.username);
     // The previous credential reports the capped expiry it actually has.
     expect(rotations[0].previous.expiresAt.getTime()).toBe(clock.now() + 12_000);
@@ -143,7 +155,12 @@ describe('LeaseCache renewal', () => {
     source.renew = () => {
       throw refused;
     };
-    source.failGenerate = new OpenBaoError('down', { code: OpenBaoErrorCode.UNREACHABLE, status: null, path: null, transient: true });
+    source.failGenerate = new OpenBaoError('down', {
+      code: OpenBaoErrorCode.UNREACHABLE,
+      status: null,
+      path: null,
+      transient: true,
+    });
     await clock.advance(20_000);
     expect(cache.stats().rotationFailures).toBe(1);
     await expect(cache.get('database', 'app')).resolves.toBe(first);
@@ -160,7 +177,12 @@ describe('LeaseCache renewal', () => {
     source.renew = () => {
       throw refused;
     };
-    const down = new OpenBaoError('down', { code: OpenBaoErrorCode.UNREACHABLE, status: null, path: null, transient: true });
+    const down = new OpenBaoError('down', {
+      code: OpenBaoErrorCode.UNREACHABLE,
+      status: null,
+      path: null,
+      transient: true,
+    });
     source.failGenerate = down;
     await clock.advance(40_000);
     expect(cache.peek('database', 'app')).toBeNull();
@@ -168,7 +190,9 @@ describe('LeaseCache renewal', () => {
     await expect(cache.get('database', 'app')).rejects.toBe(down);
     source.failGenerate = null;
     await expect(cache.get('database', 'app')).resolves.toMatchObject({ username: 'v-app-2' });
-    expect(rotations.map((r) => [r.reason, r.previous.username, r.current.username])).toEqual([['expired', 'v-app-1', 'v-app-2']]);
+    expect(rotations.map((r) => [r.reason, r.previous.username, r.current.username])).toEqual([
+      ['expired', 'v-app-1', 'v-app-2'],
+    ]);
   });
 
   it('does not hand out a credential within the expiry margin', async () => {
@@ -201,7 +225,13 @@ describe('LeaseCache renewal', () => {
     const { clock, source } = setup();
     const issued: string[] = [];
     const renewed: number[] = [];
-    const cache = new LeaseCache(source, { clock, hooks: { onLeaseIssued: (_m, _r, c) => issued.push(c.username), onRenewed: (_m, _r, r) => renewed.push(r.leaseDuration) } });
+    const cache = new LeaseCache(source, {
+      clock,
+      hooks: {
+        onLeaseIssued: (_m, _r, c) => issued.push(c.username),
+        onRenewed: (_m, _r, r) => renewed.push(r.leaseDuration),
+      },
+    });
     cache.onRotated(() => {
       throw new Error('listener bug');
     });
@@ -239,7 +269,10 @@ describe('LeaseCache invalidate and close', () => {
     const err = await pending.catch((e: unknown) => e);
     await invalidated;
     expect(err).toBeInstanceOf(LeaseCacheError);
-    expect(err).toMatchObject({ code: LeaseCacheErrorCode.INVALIDATED, message: 'database/creds/app was invalidated while leasing; the new lease was revoked' });
+    expect(err).toMatchObject({
+      code: LeaseCacheErrorCode.INVALIDATED,
+      message: 'database/creds/app was invalidated while leasing; the new lease was revoked',
+    });
     expect(source.revoked).toEqual(['database/creds/app/lease-1']);
   });
 
@@ -260,7 +293,10 @@ describe('LeaseCache invalidate and close', () => {
     expect(source.renewCalls).toEqual([]);
     expect(source.revoked).toEqual([]);
     expect(source.tokenListenerCount()).toBe(0);
-    await expect(cache.get('database', 'app')).rejects.toMatchObject({ code: LeaseCacheErrorCode.CLOSED, message: 'LeaseCache is closed; cannot lease database/creds/app' });
+    await expect(cache.get('database', 'app')).rejects.toMatchObject({
+      code: LeaseCacheErrorCode.CLOSED,
+      message: 'LeaseCache is closed; cannot lease database/creds/app',
+    });
   });
 
   it('close({ revoke: true }) revokes every lease and reports failures together', async () => {
@@ -275,7 +311,8 @@ describe('LeaseCache invalidate and close', () => {
     other.source.failRevoke = refused;
     await expect(other.cache.close({ revoke: true })).rejects.toMatchObject({
       code: LeaseCacheErrorCode.REVOKE_FAILED,
-      message: 'LeaseCache could not revoke 1 of 1 leases: OpenBAO POST sys/leases/renew failed (400): lease not found',
+      message:
+        'LeaseCache could not revoke 1 of 1 leases: OpenBAO POST sys/leases/renew failed (400): lease not found',
     });
   });
 });

@@ -1,8 +1,19 @@
 import { type Clock, systemClock, type TimerHandle } from './clock';
 import { renewedCredential } from './database-mapping';
 import { LeaseCacheError, LeaseCacheErrorCode } from './lease-cache-error';
-import type { CredentialRotation, LeaseCacheHooks, LeaseCacheStats, LeaseSource, RotationReason } from './lease-cache.types';
-import { type DatabaseCredential, type LeaseRenewal, type OpenBaoLogger, silentLogger } from './openbao.types';
+import type {
+  CredentialRotation,
+  LeaseCacheHooks,
+  LeaseCacheStats,
+  LeaseSource,
+  RotationReason,
+} from './lease-cache.types';
+import {
+  type DatabaseCredential,
+  type LeaseRenewal,
+  type OpenBaoLogger,
+  silentLogger,
+} from './openbao.types';
 
 export interface LeaseCacheOptions {
   clock?: Clock;
@@ -62,7 +73,14 @@ export class LeaseCache {
   private readonly listeners = new Set<(rotation: CredentialRotation) => void>();
   private readonly unsubscribeToken: (() => void) | null;
   private closed = false;
-  private readonly counters = { leasesIssued: 0, renewals: 0, renewalFailures: 0, rotations: 0, rotationFailures: 0, revocations: 0 };
+  private readonly counters = {
+    leasesIssued: 0,
+    renewals: 0,
+    renewalFailures: 0,
+    rotations: 0,
+    rotationFailures: 0,
+    revocations: 0,
+  };
 
   constructor(
     private readonly client: LeaseSource,
@@ -76,12 +94,17 @@ export class LeaseCache {
     this.hooks = options.hooks ?? {};
     this.logger = options.logger ?? silentLogger;
     const follow = options.rotateOnTokenChange ?? true;
-    this.unsubscribeToken = follow && client.onTokenChange ? client.onTokenChange(() => this.rotateAll('token-changed')) : null;
+    this.unsubscribeToken =
+      follow && client.onTokenChange ? client.onTokenChange(() => this.rotateAll('token-changed')) : null;
   }
 
   /** The credential for this role: cached, in flight, or leased now. Rejects with the OpenBaoError of a failed lease. */
   async get(mount: string, role: string): Promise<DatabaseCredential> {
-    if (this.closed) throw new LeaseCacheError(LeaseCacheErrorCode.CLOSED, `LeaseCache is closed; cannot lease ${mount}/creds/${role}`);
+    if (this.closed)
+      throw new LeaseCacheError(
+        LeaseCacheErrorCode.CLOSED,
+        `LeaseCache is closed; cannot lease ${mount}/creds/${role}`,
+      );
     const entry = this.entryFor(mount, role);
     if (entry.credential !== null && this.usable(entry.credential)) return entry.credential;
     return entry.inflight ?? this.lease(entry, null);
@@ -127,12 +150,17 @@ export class LeaseCache {
     this.entries.clear();
     if (!options.revoke) return;
     const leases = entries.flatMap((entry) => this.heldBy(entry));
-    const results = await Promise.allSettled(leases.map((credential) => this.client.revokeLease(credential.leaseId)));
+    const results = await Promise.allSettled(
+      leases.map((credential) => this.client.revokeLease(credential.leaseId)),
+    );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     this.counters.revocations += results.length - failures.length;
     if (failures.length > 0) {
       const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
-      throw new LeaseCacheError(LeaseCacheErrorCode.REVOKE_FAILED, `LeaseCache could not revoke ${failures.length} of ${leases.length} leases: ${reasons.join('; ')}`);
+      throw new LeaseCacheError(
+        LeaseCacheErrorCode.REVOKE_FAILED,
+        `LeaseCache could not revoke ${failures.length} of ${leases.length} leases: ${reasons.join('; ')}`,
+      );
     }
   }
 
@@ -145,7 +173,17 @@ export class LeaseCache {
     const key = keyOf(mount, role);
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      entry = { key, mount, role, credential: null, lastIssued: null, retired: [], inflight: null, timer: null, increment: 0 };
+      entry = {
+        key,
+        mount,
+        role,
+        credential: null,
+        lastIssued: null,
+        retired: [],
+        inflight: null,
+        timer: null,
+        increment: 0,
+      };
       this.entries.set(key, entry);
     }
     return entry;
@@ -165,9 +203,16 @@ export class LeaseCache {
   private async issue(entry: Entry, reason: RotationReason | null): Promise<DatabaseCredential> {
     const credential = await this.client.generateCredentials(entry.mount, entry.role);
     if (this.isStale(entry)) {
-      await this.client.revokeLease(credential.leaseId).catch((err: unknown) => this.logFailure(entry, err, 'could not revoke a lease that arrived after invalidate/close'));
+      await this.client
+        .revokeLease(credential.leaseId)
+        .catch((err: unknown) =>
+          this.logFailure(entry, err, 'could not revoke a lease that arrived after invalidate/close'),
+        );
       const code = this.closed ? LeaseCacheErrorCode.CLOSED : LeaseCacheErrorCode.INVALIDATED;
-      throw new LeaseCacheError(code, `${entry.mount}/creds/${entry.role} was ${this.closed ? 'closed' : 'invalidated'} while leasing; the new lease was revoked`);
+      throw new LeaseCacheError(
+        code,
+        `${entry.mount}/creds/${entry.role} was ${this.closed ? 'closed' : 'invalidated'} while leasing; the new lease was revoked`,
+      );
     }
     this.counters.leasesIssued += 1;
     this.safely(() => this.hooks.onLeaseIssued?.(entry.mount, entry.role, credential));
@@ -177,7 +222,14 @@ export class LeaseCache {
     entry.lastIssued = credential;
     entry.increment = credential.leaseDuration;
     this.scheduleRenewal(entry, credential.leaseDuration);
-    if (previous !== null) this.announce({ mount: entry.mount, role: entry.role, reason: reason ?? 'expired', previous, current: credential });
+    if (previous !== null)
+      this.announce({
+        mount: entry.mount,
+        role: entry.role,
+        reason: reason ?? 'expired',
+        previous,
+        current: credential,
+      });
     return credential;
   }
 
@@ -201,8 +253,19 @@ export class LeaseCache {
     entry.credential = renewedCredential(credential, renewal, this.clock.now());
     if (entry.lastIssued === credential) entry.lastIssued = entry.credential;
     if (!renewal.renewable) return this.rotate(entry, 'not-renewable');
-    if (renewal.leaseDuration + GRANT_TOLERANCE_S < entry.increment || renewal.leaseDuration < this.minGrantSeconds) {
-      this.logger.info({ mount: entry.mount, role: entry.role, grantedSeconds: renewal.leaseDuration, askedSeconds: entry.increment }, 'lease reaches its max TTL; leasing anew');
+    if (
+      renewal.leaseDuration + GRANT_TOLERANCE_S < entry.increment ||
+      renewal.leaseDuration < this.minGrantSeconds
+    ) {
+      this.logger.info(
+        {
+          mount: entry.mount,
+          role: entry.role,
+          grantedSeconds: renewal.leaseDuration,
+          askedSeconds: entry.increment,
+        },
+        'lease reaches its max TTL; leasing anew',
+      );
       return this.rotate(entry, 'max-ttl');
     }
     this.scheduleRenewal(entry, renewal.leaseDuration);
@@ -218,9 +281,14 @@ export class LeaseCache {
       this.counters.rotationFailures += 1;
       this.logFailure(entry, err, 're-lease failed');
       const current = entry.credential;
-      const left = current === null ? 0 : current.expiresAt.getTime() - this.expiryMarginMs - this.clock.now();
+      const left =
+        current === null ? 0 : current.expiresAt.getTime() - this.expiryMarginMs - this.clock.now();
       if (current !== null && left > 0) {
-        this.schedule(entry, Math.min(this.retryDelayMs, Math.max(left / 2, 50)), () => void this.rotate(entry, reason));
+        this.schedule(
+          entry,
+          Math.min(this.retryDelayMs, Math.max(left / 2, 50)),
+          () => void this.rotate(entry, reason),
+        );
       } else {
         entry.credential = null;
       }
@@ -246,7 +314,15 @@ export class LeaseCache {
 
   private announce(rotation: CredentialRotation): void {
     this.counters.rotations += 1;
-    this.logger.info({ mount: rotation.mount, role: rotation.role, reason: rotation.reason, username: rotation.current.username }, 'database credential rotated');
+    this.logger.info(
+      {
+        mount: rotation.mount,
+        role: rotation.role,
+        reason: rotation.reason,
+        username: rotation.current.username,
+      },
+      'database credential rotated',
+    );
     this.safely(() => this.hooks.onRotated?.(rotation));
     for (const listener of this.listeners) this.safely(() => listener(rotation));
   }
@@ -281,12 +357,18 @@ export class LeaseCache {
     try {
       action();
     } catch (err) {
-      this.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'LeaseCache listener threw');
+      this.logger.error(
+        { error: err instanceof Error ? err.message : String(err) },
+        'LeaseCache listener threw',
+      );
     }
   }
 
   private logFailure(entry: Entry, err: unknown, message: string): void {
-    this.logger.warn({ mount: entry.mount, role: entry.role, error: err instanceof Error ? err.message : String(err) }, message);
+    this.logger.warn(
+      { mount: entry.mount, role: entry.role, error: err instanceof Error ? err.message : String(err) },
+      message,
+    );
   }
 }
 

@@ -2,7 +2,15 @@ import { TestEnvironment } from '@sysmanage/testing';
 import { LeaseCache } from './lease-cache';
 import type { CredentialRotation } from './lease-cache.types';
 import { OpenBaoClient } from './openbao-client';
-import { dynamicRole, eventually, type PgFixture, preparePg, queryAs, sleep, within } from './__fixtures__/pg-fixture';
+import {
+  dynamicRole,
+  eventually,
+  type PgFixture,
+  preparePg,
+  queryAs,
+  sleep,
+  within,
+} from './__fixtures__/pg-fixture';
 
 jest.setTimeout(90_000);
 
@@ -11,7 +19,10 @@ const CONNECTION = 'pg-main';
 
 /** VALID UNTIL of a role, in ms since the epoch. */
 async function validUntil(fx: PgFixture, username: string): Promise<number> {
-  const [row] = await fx.pg.query<{ until: Date }>(`SELECT rolvaliduntil AS until FROM pg_roles WHERE rolname = $1`, [username]);
+  const [row] = await fx.pg.query<{ until: Date }>(
+    `SELECT rolvaliduntil AS until FROM pg_roles WHERE rolname = $1`,
+    [username],
+  );
   return row.until.getTime();
 }
 
@@ -43,13 +54,19 @@ describe('lease lifetimes against real OpenBAO and PostgreSQL', () => {
   it('a short-TTL credential stops working after it expires', async () => {
     const credential = await root.generateCredentials(MOUNT, 'short');
     expect(credential.leaseDuration).toBe(3);
-    await expect(queryAs(fx, credential, 'SELECT current_user AS who')).resolves.toEqual([{ who: credential.username }]);
+    await expect(queryAs(fx, credential, 'SELECT current_user AS who')).resolves.toEqual([
+      { who: credential.username },
+    ]);
 
     await sleep(credential.expiresAt.getTime() - Date.now() + 1_500);
 
     await expect(queryAs(fx, credential, 'SELECT 1')).rejects.toMatchObject({ code: '28P01' });
     // OpenBAO's expiration manager also revoked it: the role is gone.
-    const dropped = await eventually(async () => (await fx.pg.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [credential.username])).length === 0, 10_000);
+    const dropped = await eventually(
+      async () =>
+        (await fx.pg.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [credential.username])).length === 0,
+      10_000,
+    );
     expect(dropped).toBe(true);
   });
 
@@ -109,7 +126,9 @@ describe('lease lifetimes against real OpenBAO and PostgreSQL', () => {
     expect(rotation!.previous.username).toBe(first.username);
     expect(rotation!.current.username).not.toBe(first.username);
     await expect(cache.get(MOUNT, 'rotating')).resolves.toBe(rotation!.current);
-    await expect(queryAs(fx, rotation!.current, 'SELECT current_user AS who')).resolves.toEqual([{ who: rotation!.current.username }]);
+    await expect(queryAs(fx, rotation!.current, 'SELECT current_user AS who')).resolves.toEqual([
+      { who: rotation!.current.username },
+    ]);
     // invalidate revokes the current lease (and the rotated-away one, if still valid): neither login works.
     await cache.invalidate(MOUNT, 'rotating');
     await expect(queryAs(fx, rotation!.current, 'SELECT 1')).rejects.toMatchObject({ code: '28P01' });

@@ -4,14 +4,29 @@ import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
 import { ImmediateClock } from './__fixtures__/fake-clock';
 import { type FakeHandler, FakeVault, httpError, networkError } from './__fixtures__/fake-vault';
 
-function client(handler: FakeHandler, attempts = 4): { bao: OpenBaoClient; vault: FakeVault; clock: ImmediateClock } {
+function client(
+  handler: FakeHandler,
+  attempts = 4,
+): { bao: OpenBaoClient; vault: FakeVault; clock: ImmediateClock } {
   const vault = new FakeVault(handler);
   const clock = new ImmediateClock();
-  const bao = new OpenBaoClient({ url: 'http://127.0.0.1:8200', token: 't0ken', vault, clock, random: () => 0, retry: { attempts, baseDelayMs: 100 } });
+  const bao = new OpenBaoClient({
+    url: 'http://127.0.0.1:8200',
+    token: 't0ken',
+    vault,
+    clock,
+    random: () => 0,
+    retry: { attempts, baseDelayMs: 100 },
+  });
   return { bao, vault, clock };
 }
 
-const creds = { lease_id: 'database/creds/app/abc', lease_duration: 300, renewable: true, data: { username: 'v-app-x', password: 's3cret-pw' } };
+const creds = {
+  lease_id: 'database/creds/app/abc',
+  lease_duration: 300,
+  renewable: true,
+  data: { username: 'v-app-x', password: 's3cret-pw' },
+};
 
 describe('OpenBaoClient requests', () => {
   it('writes a database role with the plugin fields and TTLs', async () => {
@@ -28,7 +43,14 @@ describe('OpenBaoClient requests', () => {
         method: 'POST',
         path: 'database/roles/tenant-acme-app',
         token: 't0ken',
-        body: { db_name: 'pg-main', creation_statements: ['CREATE ROLE "{{name}}"'], revocation_statements: ['DROP ROLE "{{name}}"'], renew_statements: [], default_ttl: 900, max_ttl: '1h' },
+        body: {
+          db_name: 'pg-main',
+          creation_statements: ['CREATE ROLE "{{name}}"'],
+          revocation_statements: ['DROP ROLE "{{name}}"'],
+          renew_statements: [],
+          default_ttl: 900,
+          max_ttl: '1h',
+        },
       },
     ]);
   });
@@ -56,7 +78,13 @@ describe('OpenBaoClient requests', () => {
   it('parses a credential and hides its password from JSON and inspect', async () => {
     const { bao } = client(() => creds);
     const credential = await bao.generateCredentials('database', 'app');
-    expect(credential).toMatchObject({ leaseId: 'database/creds/app/abc', leaseDuration: 300, renewable: true, username: 'v-app-x', password: 's3cret-pw' });
+    expect(credential).toMatchObject({
+      leaseId: 'database/creds/app/abc',
+      leaseDuration: 300,
+      renewable: true,
+      username: 'v-app-x',
+      password: 's3cret-pw',
+    });
     expect(credential.expiresAt.getTime() - credential.obtainedAt.getTime()).toBe(300_000);
     expect(JSON.stringify(credential)).not.toContain('s3cret-pw');
     expect(JSON.stringify(credential)).toContain('"password":"[redacted]"');
@@ -86,16 +114,32 @@ describe('OpenBaoClient requests', () => {
     expect(err).toBeInstanceOf(OpenBaoError);
     expect(err).toMatchObject({ code: OpenBaoErrorCode.INVALID_ARGUMENT, status: null });
     expect((err as Error).message).toContain('Invalid role name "../sys/raw"');
-    await expect(bao.kvGet('secret', 'a/../../sys')).rejects.toMatchObject({ code: OpenBaoErrorCode.INVALID_ARGUMENT });
-    await expect(bao.writeDatabaseRole('database', 'x', { dbName: 'd', creationStatements: [], revocationStatements: [], defaultTtl: -1, maxTtl: 1 })).rejects.toThrow(
-      'Invalid defaultTtl -1',
-    );
+    await expect(bao.kvGet('secret', 'a/../../sys')).rejects.toMatchObject({
+      code: OpenBaoErrorCode.INVALID_ARGUMENT,
+    });
+    await expect(
+      bao.writeDatabaseRole('database', 'x', {
+        dbName: 'd',
+        creationStatements: [],
+        revocationStatements: [],
+        defaultTtl: -1,
+        maxTtl: 1,
+      }),
+    ).rejects.toThrow('Invalid defaultTtl -1');
     expect(vault.requests).toEqual([]);
   });
 
   it('uses the modern lease paths', async () => {
-    const { bao, vault } = client((r) => (r.path === 'sys/leases/renew' ? { lease_id: 'database/creds/app/abc', lease_duration: 60, renewable: true } : ''));
-    await expect(bao.renewLease('database/creds/app/abc', 60)).resolves.toEqual({ leaseId: 'database/creds/app/abc', leaseDuration: 60, renewable: true });
+    const { bao, vault } = client((r) =>
+      r.path === 'sys/leases/renew'
+        ? { lease_id: 'database/creds/app/abc', lease_duration: 60, renewable: true }
+        : '',
+    );
+    await expect(bao.renewLease('database/creds/app/abc', 60)).resolves.toEqual({
+      leaseId: 'database/creds/app/abc',
+      leaseDuration: 60,
+      renewable: true,
+    });
     await bao.revokeLease('database/creds/app/abc');
     await bao.revokePrefix('database/creds/app');
     expect(vault.requests.map((r) => [r.path, r.body])).toEqual([
@@ -109,24 +153,35 @@ describe('OpenBaoClient requests', () => {
 describe('OpenBaoClient idempotent enabling', () => {
   it('accepts an engine of the same type already mounted, and tunes its TTLs', async () => {
     const { bao, vault } = client((r) => {
-      if (r.method === 'POST' && r.path === 'sys/mounts/database') throw httpError(400, ['path is already in use at database/']);
-      if (r.path === 'sys/mounts/database') return { data: { type: 'database', config: { default_lease_ttl: 60, max_lease_ttl: 120 }, options: {} } };
+      if (r.method === 'POST' && r.path === 'sys/mounts/database')
+        throw httpError(400, ['path is already in use at database/']);
+      if (r.path === 'sys/mounts/database')
+        return {
+          data: { type: 'database', config: { default_lease_ttl: 60, max_lease_ttl: 120 }, options: {} },
+        };
       return '';
     });
     await bao.enableSecretsEngine('database', 'database', { defaultLeaseTtl: '15m', maxLeaseTtl: '1h' });
-    expect(vault.paths()).toEqual(['POST sys/mounts/database', 'GET sys/mounts/database', 'POST sys/mounts/database/tune']);
+    expect(vault.paths()).toEqual([
+      'POST sys/mounts/database',
+      'GET sys/mounts/database',
+      'POST sys/mounts/database/tune',
+    ]);
     expect(vault.requests[2].body).toEqual({ default_lease_ttl: '15m', max_lease_ttl: '1h' });
   });
 
   it('refuses when another type is mounted there', async () => {
     const { bao } = client((r) => {
       if (r.method === 'POST') throw httpError(400, ['path is already in use at database/']);
-      return { data: { type: 'kv', config: { default_lease_ttl: 0, max_lease_ttl: 0 }, options: { version: '2' } } };
+      return {
+        data: { type: 'kv', config: { default_lease_ttl: 0, max_lease_ttl: 0 }, options: { version: '2' } },
+      };
     });
     await expect(bao.enableSecretsEngine('database', 'database')).rejects.toMatchObject({
       code: OpenBaoErrorCode.BAD_REQUEST,
       status: 400,
-      message: 'OpenBAO POST sys/mounts/database failed (400): database/ is already mounted as type kv v2, not database',
+      message:
+        'OpenBAO POST sys/mounts/database failed (400): database/ is already mounted as type kv v2, not database',
     });
   });
 
@@ -137,7 +192,9 @@ describe('OpenBaoClient idempotent enabling', () => {
     });
     await bao.enableAuthMethod('approle', 'approle');
     expect(vault.paths()).toEqual(['POST sys/auth/approle', 'GET sys/auth/approle']);
-    await expect(bao.enableAuthMethod('approle', 'userpass')).rejects.toThrow('auth/approle/ is already enabled as approle, not userpass');
+    await expect(bao.enableAuthMethod('approle', 'userpass')).rejects.toThrow(
+      'auth/approle/ is already enabled as approle, not userpass',
+    );
   });
 });
 
@@ -159,8 +216,16 @@ describe('OpenBaoClient retries', () => {
       throw networkError('ECONNREFUSED');
     }, 3);
     const err = (await bao.lookupSelf().catch((e: unknown) => e)) as OpenBaoError;
-    expect(err).toMatchObject({ code: OpenBaoErrorCode.UNREACHABLE, transient: true, attempts: 3, status: null, path: 'auth/token/lookup-self' });
-    expect(err.message).toBe('OpenBAO GET auth/token/lookup-self failed (unreachable): ECONNREFUSED connecting to http://127.0.0.1:8200 (after 3 attempts)');
+    expect(err).toMatchObject({
+      code: OpenBaoErrorCode.UNREACHABLE,
+      transient: true,
+      attempts: 3,
+      status: null,
+      path: 'auth/token/lookup-self',
+    });
+    expect(err.message).toBe(
+      'OpenBAO GET auth/token/lookup-self failed (unreachable): ECONNREFUSED connecting to http://127.0.0.1:8200 (after 3 attempts)',
+    );
     expect(vault.requests).toHaveLength(3);
   });
 
@@ -179,7 +244,10 @@ describe('OpenBaoClient retries', () => {
   });
 
   it('retries 429 and a 500 from an unreachable database', async () => {
-    const answers = [httpError(429, ['rate limit quota exceeded']), httpError(500, ['unable to start transaction: dial tcp: connection refused'])];
+    const answers = [
+      httpError(429, ['rate limit quota exceeded']),
+      httpError(500, ['unable to start transaction: dial tcp: connection refused']),
+    ];
     const { bao, vault } = client(() => {
       const next = answers.shift();
       if (next) throw next;
@@ -194,7 +262,10 @@ describe('OpenBaoClient retries', () => {
       const { bao, vault } = client(() => {
         throw networkError(code, code === 'ECONNABORTED' ? 'timeout of 10000ms exceeded' : code);
       });
-      await expect(bao.generateCredentials('database', 'app')).rejects.toMatchObject({ transient: true, attempts: 1 });
+      await expect(bao.generateCredentials('database', 'app')).rejects.toMatchObject({
+        transient: true,
+        attempts: 1,
+      });
       expect(vault.requests).toHaveLength(1);
     }
   });
@@ -206,7 +277,9 @@ describe('OpenBaoClient retries', () => {
       if (calls === 1) throw networkError('ECONNREFUSED');
       return creds;
     });
-    await expect(bao.generateCredentials('database', 'app')).resolves.toMatchObject({ leaseId: 'database/creds/app/abc' });
+    await expect(bao.generateCredentials('database', 'app')).resolves.toMatchObject({
+      leaseId: 'database/creds/app/abc',
+    });
     expect(calls).toBe(2);
   });
 
@@ -214,7 +287,10 @@ describe('OpenBaoClient retries', () => {
     let calls = 0;
     const { bao } = client(() => {
       calls += 1;
-      if (calls <= 5) throw httpError(400, ['Waiting for the primary to upgrade from non-versioned to versioned data. Please try again.']);
+      if (calls <= 5)
+        throw httpError(400, [
+          'Waiting for the primary to upgrade from non-versioned to versioned data. Please try again.',
+        ]);
       return { data: { data: { a: 1 }, metadata: { version: 1 } } };
     }, 2);
     await expect(bao.kvGet('kv2', 'cfg')).resolves.toEqual({ a: 1 });
@@ -222,8 +298,19 @@ describe('OpenBaoClient retries', () => {
   });
 
   it('health reports a sealed server instead of throwing, and does not retry', async () => {
-    const { bao, vault } = client(() => ({ initialized: true, sealed: true, standby: true, version: '1.14.2' }));
-    await expect(bao.health()).resolves.toEqual({ initialized: true, sealed: true, standby: true, version: '1.14.2', clusterName: null });
+    const { bao, vault } = client(() => ({
+      initialized: true,
+      sealed: true,
+      standby: true,
+      version: '1.14.2',
+    }));
+    await expect(bao.health()).resolves.toEqual({
+      initialized: true,
+      sealed: true,
+      standby: true,
+      version: '1.14.2',
+      clusterName: null,
+    });
     expect(vault.paths()).toEqual(['GET sys/health?standbyok=true&perfstandbyok=true']);
   });
 });
@@ -232,14 +319,45 @@ describe('OpenBaoClient tokens', () => {
   it('login parses auth and hides the token; lookupSelf never returns the token id', async () => {
     const { bao } = client((r) =>
       r.path === 'auth/approle/login'
-        ? { auth: { client_token: 'hvs.secret', accessor: 'acc', lease_duration: 60, renewable: true, policies: ['default', 'svc'] } }
-        : { data: { id: 'hvs.secret', accessor: 'acc', display_name: 'approle', policies: ['default'], ttl: 42, renewable: true, expire_time: '2026-01-01T00:01:00Z' } },
+        ? {
+            auth: {
+              client_token: 'hvs.secret',
+              accessor: 'acc',
+              lease_duration: 60,
+              renewable: true,
+              policies: ['default', 'svc'],
+            },
+          }
+        : {
+            data: {
+              id: 'hvs.secret',
+              accessor: 'acc',
+              display_name: 'approle',
+              policies: ['default'],
+              ttl: 42,
+              renewable: true,
+              expire_time: '2026-01-01T00:01:00Z',
+            },
+          },
     );
     const auth = await bao.loginAppRole('role-id', 'secret-id');
-    expect(auth).toMatchObject({ token: 'hvs.secret', accessor: 'acc', leaseDuration: 60, renewable: true, policies: ['default', 'svc'] });
+    expect(auth).toMatchObject({
+      token: 'hvs.secret',
+      accessor: 'acc',
+      leaseDuration: 60,
+      renewable: true,
+      policies: ['default', 'svc'],
+    });
     expect(JSON.stringify(auth)).not.toContain('hvs.secret');
     const info = await bao.lookupSelf();
-    expect(info).toEqual({ accessor: 'acc', displayName: 'approle', policies: ['default'], ttl: 42, renewable: true, expireTime: new Date('2026-01-01T00:01:00Z') });
+    expect(info).toEqual({
+      accessor: 'acc',
+      displayName: 'approle',
+      policies: ['default'],
+      ttl: 42,
+      renewable: true,
+      expireTime: new Date('2026-01-01T00:01:00Z'),
+    });
     expect(JSON.stringify(info)).not.toContain('hvs.secret');
   });
 
@@ -256,6 +374,8 @@ describe('OpenBaoClient tokens', () => {
 
   it('answers a malformed body with a SERVER_ERROR naming the field', async () => {
     const { bao } = client(() => ({ lease_id: 'x', data: { username: 'u' } }));
-    await expect(bao.generateCredentials('database', 'app')).rejects.toThrow('OpenBAO database/creds/app answered without a valid "lease_duration" field');
+    await expect(bao.generateCredentials('database', 'app')).rejects.toThrow(
+      'OpenBAO database/creds/app answered without a valid "lease_duration" field',
+    );
   });
 });

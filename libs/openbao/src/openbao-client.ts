@@ -2,7 +2,14 @@ import type { VaultConfig } from '@sysmanage/config';
 import { appRoleBody, parseLogin, parseSecretId, parseTokenInfo, parseTokenRenewal } from './auth-mapping';
 import { configAuth } from './config-auth';
 import { loginFor } from './config-login';
-import { connectionBody, parseConnection, parseCredential, parseRenewal, parseRole, roleBody } from './database-mapping';
+import {
+  connectionBody,
+  parseConnection,
+  parseCredential,
+  parseRenewal,
+  parseRole,
+  roleBody,
+} from './database-mapping';
 import { OpenBaoError, OpenBaoErrorCode } from './openbao-error';
 import { OpenBaoTransport, type TransportOptions } from './openbao-transport';
 import {
@@ -43,7 +50,11 @@ export interface FromConfigOptions extends Omit<OpenBaoClientOptions, 'url' | 't
   renewal?: Pick<TokenRenewerOptions, 'renewAtFraction' | 'retryDelayMs'>;
 }
 
-export type TokenChangeListener = (change: { accessor: string; leaseDuration: number; policies: string[] }) => void;
+export type TokenChangeListener = (change: {
+  accessor: string;
+  leaseDuration: number;
+  policies: string[];
+}) => void;
 
 /**
  * kv v2 answers 400 "Waiting for the primary to upgrade" for a moment after
@@ -78,7 +89,15 @@ export class OpenBaoClient {
     const first = await login();
     client.setToken(first.token);
     client.startTokenRenewal(first, auth.kind === 'token' ? null : login, options.renewal);
-    client.logger.info({ method: auth.kind, accessor: first.accessor, policies: first.policies, ttlSeconds: first.leaseDuration }, 'OpenBAO client authenticated');
+    client.logger.info(
+      {
+        method: auth.kind,
+        accessor: first.accessor,
+        policies: first.policies,
+        ttlSeconds: first.leaseDuration,
+      },
+      'OpenBAO client authenticated',
+    );
     return client;
   }
 
@@ -97,7 +116,11 @@ export class OpenBaoClient {
     this.currentToken = token;
     this.transport.setToken(token);
     if (previous === '' || previous === token) return;
-    const change = { accessor: auth?.accessor ?? '', leaseDuration: auth?.leaseDuration ?? 0, policies: auth?.policies ?? [] };
+    const change = {
+      accessor: auth?.accessor ?? '',
+      leaseDuration: auth?.leaseDuration ?? 0,
+      policies: auth?.policies ?? [],
+    };
     for (const listener of this.tokenListeners) listener(change);
   }
 
@@ -141,7 +164,10 @@ export class OpenBaoClient {
   /** Never throws for a sealed/standby server (that is in the result); throws UNREACHABLE/TIMEOUT. Not retried. */
   async health(): Promise<HealthStatus> {
     const path = 'sys/health';
-    return parseHealth(await this.transport.call('GET', `${path}?standbyok=true&perfstandbyok=true`, { retry: HEALTH_RETRY }), path);
+    return parseHealth(
+      await this.transport.call('GET', `${path}?standbyok=true&perfstandbyok=true`, { retry: HEALTH_RETRY }),
+      path,
+    );
   }
 
   /** Mounts a secrets engine; a mount of the same type at that path is accepted and tuned to the given TTLs. */
@@ -156,11 +182,22 @@ export class OpenBaoClient {
     }
     const existing = await this.readMount(mount);
     const wantedVersion = options.options?.['version'];
-    if (existing === null || existing.type !== type || (wantedVersion !== undefined && existing.options['version'] !== wantedVersion)) {
-      const found = existing === null ? 'something else' : `type ${existing.type}${existing.options['version'] ? ` v${existing.options['version']}` : ''}`;
-      throw conflict(apiPath, `${mount}/ is already mounted as ${found}, not ${type}${wantedVersion ? ` v${wantedVersion}` : ''}`);
+    if (
+      existing === null ||
+      existing.type !== type ||
+      (wantedVersion !== undefined && existing.options['version'] !== wantedVersion)
+    ) {
+      const found =
+        existing === null
+          ? 'something else'
+          : `type ${existing.type}${existing.options['version'] ? ` v${existing.options['version']}` : ''}`;
+      throw conflict(
+        apiPath,
+        `${mount}/ is already mounted as ${found}, not ${type}${wantedVersion ? ` v${wantedVersion}` : ''}`,
+      );
     }
-    if (options.defaultLeaseTtl !== undefined || options.maxLeaseTtl !== undefined) await this.tuneMount(mount, options);
+    if (options.defaultLeaseTtl !== undefined || options.maxLeaseTtl !== undefined)
+      await this.tuneMount(mount, options);
   }
 
   /** The mount at `path`, or null when nothing is mounted there. */
@@ -170,13 +207,20 @@ export class OpenBaoClient {
     try {
       return parseMount(mount, await this.transport.call('GET', apiPath), apiPath);
     } catch (err) {
-      if (err instanceof OpenBaoError && err.code === OpenBaoErrorCode.BAD_REQUEST && /no secret engine mount/i.test(err.message)) return null;
+      if (
+        err instanceof OpenBaoError &&
+        err.code === OpenBaoErrorCode.BAD_REQUEST &&
+        /no secret engine mount/i.test(err.message)
+      )
+        return null;
       throw err;
     }
   }
 
   async tuneMount(path: string, tuning: MountTuning): Promise<void> {
-    await this.transport.call('POST', `sys/mounts/${segments('mount path', path)}/tune`, { body: tuneBody(tuning) });
+    await this.transport.call('POST', `sys/mounts/${segments('mount path', path)}/tune`, {
+      body: tuneBody(tuning),
+    });
   }
 
   /** Enables an auth method; the same type already at that path is accepted. */
@@ -191,7 +235,11 @@ export class OpenBaoClient {
     }
     const existing = dataOf(await this.transport.call('GET', apiPath), apiPath);
     const existingType = optStr(existing, 'type');
-    if (existingType !== type) throw conflict(apiPath, `auth/${mount}/ is already enabled as ${existingType ?? 'something else'}, not ${type}`);
+    if (existingType !== type)
+      throw conflict(
+        apiPath,
+        `auth/${mount}/ is already enabled as ${existingType ?? 'something else'}, not ${type}`,
+      );
   }
 
   // ---- database secrets engine ----
@@ -211,7 +259,11 @@ export class OpenBaoClient {
 
   /** Sets a new password for the connection's user that only OpenBAO knows. */
   async rotateRoot(mount: string, name: string): Promise<void> {
-    await this.transport.call('POST', `${segments('mount path', mount)}/rotate-root/${segment('connection name', name)}`, { idempotent: false });
+    await this.transport.call(
+      'POST',
+      `${segments('mount path', mount)}/rotate-root/${segment('connection name', name)}`,
+      { idempotent: false },
+    );
   }
 
   async writeDatabaseRole(mount: string, name: string, input: DatabaseRoleInput): Promise<void> {
@@ -229,7 +281,9 @@ export class OpenBaoClient {
 
   async listDatabaseRoles(mount: string): Promise<string[]> {
     const path = `${segments('mount path', mount)}/roles`;
-    return (await orNull(async () => strList(dataOf(await this.transport.call('LIST', path), path), 'keys'))) ?? [];
+    return (
+      (await orNull(async () => strList(dataOf(await this.transport.call('LIST', path), path), 'keys'))) ?? []
+    );
   }
 
   /**
@@ -239,7 +293,11 @@ export class OpenBaoClient {
    */
   async generateCredentials(mount: string, role: string): Promise<DatabaseCredential> {
     const path = `${segments('mount path', mount)}/creds/${segment('role name', role)}`;
-    return parseCredential(await this.transport.call('GET', path, { idempotent: false }), path, this.transport.clock);
+    return parseCredential(
+      await this.transport.call('GET', path, { idempotent: false }),
+      path,
+      this.transport.clock,
+    );
   }
 
   // ---- leases ----
@@ -253,7 +311,9 @@ export class OpenBaoClient {
 
   /** Synchronous: when this resolves the revocation statements have run. Revoking an unknown/expired lease succeeds. */
   async revokeLease(leaseId: string): Promise<void> {
-    await this.transport.call('POST', 'sys/leases/revoke', { body: { lease_id: segments('lease id', leaseId) } });
+    await this.transport.call('POST', 'sys/leases/revoke', {
+      body: { lease_id: segments('lease id', leaseId) },
+    });
   }
 
   /** Revokes every lease under a prefix, e.g. `database/creds/tenant-acme-app`. Needs sudo. */
@@ -265,9 +325,17 @@ export class OpenBaoClient {
   async lookupLease(leaseId: string): Promise<LeaseInfo | null> {
     const path = 'sys/leases/lookup';
     try {
-      return parseLease(await this.transport.call('POST', path, { body: { lease_id: segments('lease id', leaseId) } }), path);
+      return parseLease(
+        await this.transport.call('POST', path, { body: { lease_id: segments('lease id', leaseId) } }),
+        path,
+      );
     } catch (err) {
-      if (err instanceof OpenBaoError && err.code === OpenBaoErrorCode.BAD_REQUEST && /invalid lease/i.test(err.message)) return null;
+      if (
+        err instanceof OpenBaoError &&
+        err.code === OpenBaoErrorCode.BAD_REQUEST &&
+        /invalid lease/i.test(err.message)
+      )
+        return null;
       throw err;
     }
   }
@@ -275,7 +343,9 @@ export class OpenBaoClient {
   // ---- policies ----
 
   async putPolicy(name: string, hcl: string): Promise<void> {
-    await this.transport.call('POST', `sys/policies/acl/${segment('policy name', name)}`, { body: { policy: hcl } });
+    await this.transport.call('POST', `sys/policies/acl/${segment('policy name', name)}`, {
+      body: { policy: hcl },
+    });
   }
 
   /** The policy's HCL, or null. */
@@ -291,7 +361,11 @@ export class OpenBaoClient {
   // ---- AppRole ----
 
   async writeAppRole(name: string, input: AppRoleInput, mount = 'approle'): Promise<void> {
-    await this.transport.call('POST', `auth/${segments('auth path', mount)}/role/${segment('AppRole name', name)}`, { body: appRoleBody(input) });
+    await this.transport.call(
+      'POST',
+      `auth/${segments('auth path', mount)}/role/${segment('AppRole name', name)}`,
+      { body: appRoleBody(input) },
+    );
   }
 
   async readAppRoleId(name: string, mount = 'approle'): Promise<string> {
@@ -308,7 +382,10 @@ export class OpenBaoClient {
   /** Logs in; does not change this client's token (see setToken / withToken). */
   async loginAppRole(roleId: string, secretId: string, mount = 'approle'): Promise<AuthToken> {
     const path = `auth/${segments('auth path', mount)}/login`;
-    return parseLogin(await this.transport.call('POST', path, { body: { role_id: roleId, secret_id: secretId } }), path);
+    return parseLogin(
+      await this.transport.call('POST', path, { body: { role_id: roleId, secret_id: secretId } }),
+      path,
+    );
   }
 
   // ---- token ----
@@ -320,7 +397,12 @@ export class OpenBaoClient {
 
   async renewSelf(incrementSeconds?: number): Promise<TokenRenewal> {
     const path = 'auth/token/renew-self';
-    return parseTokenRenewal(await this.transport.call('POST', path, { body: incrementSeconds === undefined ? {} : { increment: incrementSeconds } }), path);
+    return parseTokenRenewal(
+      await this.transport.call('POST', path, {
+        body: incrementSeconds === undefined ? {} : { increment: incrementSeconds },
+      }),
+      path,
+    );
   }
 
   // ---- kv v2 ----
@@ -332,14 +414,23 @@ export class OpenBaoClient {
   }
 
   /** The latest version's data, or null when absent or deleted. */
-  async kvGet<T extends Record<string, unknown> = Record<string, unknown>>(mount: string, path: string): Promise<T | null> {
+  async kvGet<T extends Record<string, unknown> = Record<string, unknown>>(
+    mount: string,
+    path: string,
+  ): Promise<T | null> {
     const apiPath = `${segments('mount path', mount)}/data/${segments('kv path', path)}`;
-    const result = await orNull(async () => record(dataOf(await this.transport.call('GET', apiPath, { retry: KV_RETRY }), apiPath)['data']));
+    const result = await orNull(async () =>
+      record(dataOf(await this.transport.call('GET', apiPath, { retry: KV_RETRY }), apiPath)['data']),
+    );
     return (result ?? null) as T | null;
   }
 
   async kvDelete(mount: string, path: string): Promise<void> {
-    await this.transport.call('DELETE', `${segments('mount path', mount)}/metadata/${segments('kv path', path)}`, { retry: KV_RETRY });
+    await this.transport.call(
+      'DELETE',
+      `${segments('mount path', mount)}/metadata/${segments('kv path', path)}`,
+      { retry: KV_RETRY },
+    );
   }
 }
 
@@ -361,9 +452,18 @@ async function orNull<T>(read: () => Promise<T>): Promise<T | null> {
 }
 
 function alreadyInUse(err: unknown): boolean {
-  return err instanceof OpenBaoError && err.code === OpenBaoErrorCode.BAD_REQUEST && /already in use/i.test(err.message);
+  return (
+    err instanceof OpenBaoError &&
+    err.code === OpenBaoErrorCode.BAD_REQUEST &&
+    /already in use/i.test(err.message)
+  );
 }
 
 function conflict(path: string, detail: string): OpenBaoError {
-  return new OpenBaoError(`OpenBAO POST ${path} failed (400): ${detail}`, { code: OpenBaoErrorCode.BAD_REQUEST, status: 400, path, transient: false });
+  return new OpenBaoError(`OpenBAO POST ${path} failed (400): ${detail}`, {
+    code: OpenBaoErrorCode.BAD_REQUEST,
+    status: 400,
+    path,
+    transient: false,
+  });
 }

@@ -76,7 +76,12 @@ export class OpenBaoError extends Error {
 }
 
 export function invalidArgument(message: string): OpenBaoError {
-  return new OpenBaoError(message, { code: OpenBaoErrorCode.INVALID_ARGUMENT, status: null, path: null, transient: false });
+  return new OpenBaoError(message, {
+    code: OpenBaoErrorCode.INVALID_ARGUMENT,
+    status: null,
+    path: null,
+    transient: false,
+  });
 }
 
 export function isOpenBaoError(err: unknown, code?: OpenBaoErrorCode): err is OpenBaoError {

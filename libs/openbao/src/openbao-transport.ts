@@ -71,7 +71,15 @@ export class OpenBaoTransport {
 
   /** A transport for the same server and settings with another token (a login's result). */
   withToken(token: string, vault?: VaultHttpClient): OpenBaoTransport {
-    return new OpenBaoTransport({ url: this.url, token, timeoutMs: this.timeoutMs, retry: this.retry, clock: this.clock, random: this.random, vault });
+    return new OpenBaoTransport({
+      url: this.url,
+      token,
+      timeoutMs: this.timeoutMs,
+      retry: this.retry,
+      clock: this.clock,
+      random: this.random,
+      vault,
+    });
   }
 
   setToken(token: string): void {
@@ -79,20 +87,30 @@ export class OpenBaoTransport {
   }
 
   /** The response body (an object), or null for 204 / empty answers. */
-  async call(method: OpenBaoMethod, path: string, options: CallOptions = {}): Promise<Record<string, unknown> | null> {
+  async call(
+    method: OpenBaoMethod,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown> | null> {
     const description: RequestDescription = { method, path, url: this.url, timeoutMs: this.timeoutMs };
     const idempotent = options.idempotent ?? true;
     const body = await withRetry(() => this.send(method, path, options.body, description), {
       clock: this.clock,
       random: this.random,
       options: { ...this.retry, ...options.retry },
-      shouldRetry: (err) => err instanceof OpenBaoError && err.transient && (idempotent || surelyNotProcessed(err)),
+      shouldRetry: (err) =>
+        err instanceof OpenBaoError && err.transient && (idempotent || surelyNotProcessed(err)),
       finalError: (err, attempts) => (err instanceof OpenBaoError ? err.withAttempts(attempts) : err),
     });
     return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null;
   }
 
-  private async send(method: OpenBaoMethod, path: string, body: Record<string, unknown> | undefined, description: RequestDescription): Promise<unknown> {
+  private async send(
+    method: OpenBaoMethod,
+    path: string,
+    body: Record<string, unknown> | undefined,
+    description: RequestDescription,
+  ): Promise<unknown> {
     try {
       switch (method) {
         case 'GET':
@@ -112,7 +130,11 @@ export class OpenBaoTransport {
 
 function surelyNotProcessed(err: OpenBaoError): boolean {
   if (err.status !== null) return true;
-  return err.code === OpenBaoErrorCode.UNREACHABLE && err.networkCode !== null && NOT_SENT_CODES.has(err.networkCode);
+  return (
+    err.code === OpenBaoErrorCode.UNREACHABLE &&
+    err.networkCode !== null &&
+    NOT_SENT_CODES.has(err.networkCode)
+  );
 }
 
 function createNodeVault(url: string, timeoutMs: number): VaultHttpClient {

@@ -20,6 +20,9 @@ export function segment(kind: string, value: string): string {
 /** Several segments separated by '/': a mount path, a KV key, a lease prefix. Leading/trailing slashes are dropped. */
 export function segments(kind: string, value: string): string {
   const trimmed = value.replace(/^\/+|\/+$/g, '');
-  if (!trimmed.split('/').every(valid)) throw invalidArgument(`Invalid ${kind} ${JSON.stringify(value)}: expected '/'-separated parts of ${RULE}`);
+  if (!trimmed.split('/').every(valid))
+    throw invalidArgument(
+      `Invalid ${kind} ${JSON.stringify(value)}: expected '/'-separated parts of ${RULE}`,
+    );
   return trimmed;
 }

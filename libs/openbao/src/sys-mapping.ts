@@ -10,7 +10,8 @@ export function mountBody(type: string, options: SecretsEngineOptions): Json {
 
 export function tuneBody(tuning: MountTuning): Json {
   const body: Json = {};
-  if (tuning.defaultLeaseTtl !== undefined) body['default_lease_ttl'] = duration('defaultLeaseTtl', tuning.defaultLeaseTtl);
+  if (tuning.defaultLeaseTtl !== undefined)
+    body['default_lease_ttl'] = duration('defaultLeaseTtl', tuning.defaultLeaseTtl);
   if (tuning.maxLeaseTtl !== undefined) body['max_lease_ttl'] = duration('maxLeaseTtl', tuning.maxLeaseTtl);
   return body;
 }
@@ -24,7 +25,9 @@ export function parseMount(mountPath: string, body: Json | null, path: string): 
     type: str(data, 'type', path),
     defaultLeaseTtl: num(config, 'default_lease_ttl', path),
     maxLeaseTtl: num(config, 'max_lease_ttl', path),
-    options: Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    options: Object.fromEntries(
+      Object.entries(options).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ),
   };
 }
 

@@ -10,7 +10,12 @@ const denied = new OpenBaoError('OpenBAO POST auth/token/renew-self failed (403)
   path: 'auth/token/renew-self',
   transient: false,
 });
-const down = new OpenBaoError('unreachable', { code: OpenBaoErrorCode.UNREACHABLE, status: null, path: 'auth/token/renew-self', transient: true });
+const down = new OpenBaoError('unreachable', {
+  code: OpenBaoErrorCode.UNREACHABLE,
+  status: null,
+  path: 'auth/token/renew-self',
+  transient: true,
+});
 
 function setup(opts: { canLogin?: boolean } = {}) {
   const clock = new FakeClock();
@@ -23,7 +28,11 @@ function setup(opts: { canLogin?: boolean } = {}) {
     error: (f, m) => logs.push(`error ${m} ${JSON.stringify(f)}`),
   };
   const script = {
-    renew: (increment: number): TokenRenewal => ({ leaseDuration: increment, renewable: true, policies: ['svc'] }),
+    renew: (increment: number): TokenRenewal => ({
+      leaseDuration: increment,
+      renewable: true,
+      policies: ['svc'],
+    }),
     loginTtl: 60,
     loginFails: null as unknown,
     logins: 0,
@@ -31,7 +40,13 @@ function setup(opts: { canLogin?: boolean } = {}) {
   const login = async (): Promise<AuthToken> => {
     if (script.loginFails !== null) throw script.loginFails;
     script.logins += 1;
-    return authToken({ token: `token-secret-${script.logins}`, accessor: `acc-${script.logins}`, leaseDuration: script.loginTtl, renewable: true, policies: ['svc'] });
+    return authToken({
+      token: `token-secret-${script.logins}`,
+      accessor: `acc-${script.logins}`,
+      leaseDuration: script.loginTtl,
+      renewable: true,
+      policies: ['svc'],
+    });
   };
   const renewer = new TokenRenewer({
     clock,
@@ -57,7 +72,11 @@ describe('TokenRenewer', () => {
     expect(renewCalls).toEqual([60]);
     await clock.advance(40_000);
     expect(renewCalls).toEqual([60, 60]);
-    expect(renewer.stats()).toMatchObject({ renewals: 2, reauthentications: 0, expiresAt: new Date(clock.now() + 60_000) });
+    expect(renewer.stats()).toMatchObject({
+      renewals: 2,
+      reauthentications: 0,
+      expiresAt: new Date(clock.now() + 60_000),
+    });
   });
 
   it('logs in again when the token reaches its max TTL (renewal grants less than asked)', async () => {

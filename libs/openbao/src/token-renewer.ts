@@ -53,7 +53,12 @@ export class TokenRenewer {
   private state: TokenState | null = null;
   private timer: TimerHandle | null = null;
   private stopped = false;
-  private readonly counters = { renewals: 0, renewalFailures: 0, reauthentications: 0, reauthenticationFailures: 0 };
+  private readonly counters = {
+    renewals: 0,
+    renewalFailures: 0,
+    reauthentications: 0,
+    reauthenticationFailures: 0,
+  };
 
   constructor(private readonly options: TokenRenewerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -82,10 +87,16 @@ export class TokenRenewer {
     this.state = { ttl, renewable, expiresAtMs: this.clock.now() + ttl * 1000 };
     if (ttl <= 0) return; // root or periodic-less token without expiry: nothing to do
     if (!renewable && this.options.reauthenticate === null) {
-      this.logger.warn({ ttlSeconds: ttl }, 'OpenBAO token is not renewable and cannot be replaced; it will expire');
+      this.logger.warn(
+        { ttlSeconds: ttl },
+        'OpenBAO token is not renewable and cannot be replaced; it will expire',
+      );
       return;
     }
-    this.schedule(ttl * 1000 * this.fraction, () => void (renewable ? this.renew() : this.reauthenticate('not renewable')));
+    this.schedule(
+      ttl * 1000 * this.fraction,
+      () => void (renewable ? this.renew() : this.reauthenticate('not renewable')),
+    );
   }
 
   private async renew(): Promise<void> {
@@ -98,7 +109,10 @@ export class TokenRenewer {
       this.counters.renewalFailures += 1;
       if (this.stopped) return;
       if (err instanceof OpenBaoError && err.transient) {
-        this.logger.warn({ code: err.code, error: err.message }, 'OpenBAO token renewal failed; will try again');
+        this.logger.warn(
+          { code: err.code, error: err.message },
+          'OpenBAO token renewal failed; will try again',
+        );
         this.retryLater(state, () => void this.renew());
         return;
       }
@@ -111,11 +125,16 @@ export class TokenRenewer {
     state.expiresAtMs = this.clock.now() + granted.leaseDuration * 1000;
     const capped = granted.leaseDuration + GRANT_TOLERANCE_S < state.ttl;
     if (capped && this.options.reauthenticate !== null) {
-      void this.reauthenticate(`token reaches its max TTL (granted ${granted.leaseDuration}s of ${state.ttl}s)`);
+      void this.reauthenticate(
+        `token reaches its max TTL (granted ${granted.leaseDuration}s of ${state.ttl}s)`,
+      );
       return;
     }
     if (!granted.renewable || granted.leaseDuration <= 0) {
-      this.logger.warn({ ttlSeconds: granted.leaseDuration }, 'OpenBAO token no longer renewable and cannot be replaced');
+      this.logger.warn(
+        { ttlSeconds: granted.leaseDuration },
+        'OpenBAO token no longer renewable and cannot be replaced',
+      );
       return;
     }
     this.schedule(granted.leaseDuration * 1000 * this.fraction, () => void this.renew());
@@ -137,7 +156,10 @@ export class TokenRenewer {
     } catch (err) {
       this.counters.reauthenticationFailures += 1;
       if (this.stopped) return;
-      this.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'OpenBAO login failed; will try again');
+      this.logger.error(
+        { error: err instanceof Error ? err.message : String(err) },
+        'OpenBAO login failed; will try again',
+      );
       const state = this.state;
       if (state !== null) this.retryLater(state, () => void this.reauthenticate(reason), true);
     }

@@ -40,8 +40,18 @@ export {
   type BootstrapService,
   type PolicyMounts,
 } from './bootstrap/service-policies';
-export { OPENBAO_PG_ROLE, PROVISIONER_PG_ROLE, renderServerBootstrapSql, type ServerSqlInput } from './bootstrap/server-sql';
-export { readServerCredentials, serverCredentialsKvPath, SERVER_NAME_REGEX, type ServerCredentials } from './bootstrap/server-credentials';
+export {
+  OPENBAO_PG_ROLE,
+  PROVISIONER_PG_ROLE,
+  renderServerBootstrapSql,
+  type ServerSqlInput,
+} from './bootstrap/server-sql';
+export {
+  readServerCredentials,
+  serverCredentialsKvPath,
+  SERVER_NAME_REGEX,
+  type ServerCredentials,
+} from './bootstrap/server-credentials';
 export { writePrivateFile } from './bootstrap/private-file';
 export {
   bootstrapDatabaseServer,
@@ -61,7 +71,11 @@ export {
 } from './bootstrap/bootstrap-openbao';
 export { writeTenantCredsPolicies, type TenantCredsPoliciesResult } from './bootstrap/tenant-creds-policies';
 export { TenantPoolManager } from './budget/tenant-pool-manager';
-export type { TenantPoolTarget, TenantPoolManagerOptions, ClientFactory } from './budget/tenant-pool-manager.types';
+export type {
+  TenantPoolTarget,
+  TenantPoolManagerOptions,
+  ClientFactory,
+} from './budget/tenant-pool-manager.types';
 export { ConnectionBudgetError, ConnectionBudgetErrorCode } from './budget/connection-budget-error';
 export { TenantPoolMetrics, type EvictionReason, type ServerSnapshot } from './budget/pool-metrics';
 export {

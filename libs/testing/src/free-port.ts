@@ -46,5 +46,8 @@ export async function freePortPair(attempts = 20): Promise<number> {
       await first.close();
     }
   }
-  throw new HarnessError(HarnessErrorCode.NO_FREE_PORT, `no free port pair P, P+1 on ${HOST} after ${attempts} attempts`);
+  throw new HarnessError(
+    HarnessErrorCode.NO_FREE_PORT,
+    `no free port pair P, P+1 on ${HOST} after ${attempts} attempts`,
+  );
 }

@@ -8,5 +8,10 @@ export { startNats, machineNatsServers, type NatsInstance } from './nats/start-n
 export { startOpenBao, type OpenBaoInstance } from './openbao/start-openbao';
 export { openBaoBinary } from './openbao/openbao-binary';
 export { TestEnvironment, type Stoppable } from './test-environment';
-export { writeTestConfig, buildTestConfig, type TestConfigInput, type TestConfigDatabase } from './config/write-test-config';
+export {
+  writeTestConfig,
+  buildTestConfig,
+  type TestConfigInput,
+  type TestConfigDatabase,
+} from './config/write-test-config';
 export type { YamlTree } from './config/deep-merge';

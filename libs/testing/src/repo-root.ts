@@ -7,7 +7,10 @@ export function repoRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'nx.json'))) return dir;
     if (dirname(dir) === dir) {
-      throw new HarnessError(HarnessErrorCode.REPO_ROOT_NOT_FOUND, `no nx.json in ${from} or any directory above it`);
+      throw new HarnessError(
+        HarnessErrorCode.REPO_ROOT_NOT_FOUND,
+        `no nx.json in ${from} or any directory above it`,
+      );
     }
   }
 }

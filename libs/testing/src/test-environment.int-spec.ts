@@ -11,7 +11,10 @@ describe('TestEnvironment', () => {
     const pids = [pg.pid!, nats.pid!];
     const dirs = [dirname(pg.dataDir), dirname(nats.storeDir)];
 
-    await expect(pg.query('SELEC broken')).rejects.toMatchObject({ code: '42601', message: 'syntax error at or near "SELEC"' });
+    await expect(pg.query('SELEC broken')).rejects.toMatchObject({
+      code: '42601',
+      message: 'syntax error at or near "SELEC"',
+    });
     // A tenant server that a test took down but kept the data of.
     await pg.stop({ keepData: true });
 

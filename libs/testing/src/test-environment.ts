@@ -48,7 +48,10 @@ export class TestEnvironment {
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failures.length > 0) {
       const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
-      throw new HarnessError(HarnessErrorCode.STOP_FAILED, `${failures.length} of ${resources.length} resources failed to stop: ${reasons.join('; ')}`);
+      throw new HarnessError(
+        HarnessErrorCode.STOP_FAILED,
+        `${failures.length} of ${resources.length} resources failed to stop: ${reasons.join('; ')}`,
+      );
     }
   }
 }

@@ -12,7 +12,12 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output; the environment is empty unless given (no stray SYSMANAGE_*). */
 export async function runCli(
   argv: string[],
-  opts: { env?: Record<string, string>; deps?: MigratorDependencies; signal?: AbortSignal; isTTY?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    deps?: MigratorDependencies;
+    signal?: AbortSignal;
+    isTTY?: boolean;
+  } = {},
 ): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -22,7 +27,13 @@ export async function runCli(
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   const code = await runMigrateCli(
     argv,
-    { stdout, stderr, env: opts.env ?? {}, isTTY: opts.isTTY ?? false, ...(opts.signal ? { signal: opts.signal } : {}) },
+    {
+      stdout,
+      stderr,
+      env: opts.env ?? {},
+      isTTY: opts.isTTY ?? false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
     opts.deps ?? {},
   );
   return { code, out, err };
@@ -39,7 +50,11 @@ export async function tableNames(pg: PgInstance, database: string): Promise<stri
 }
 
 /** Migration names in a version table with how often each was recorded. */
-export async function versionRows(pg: PgInstance, database: string, table: string): Promise<Array<{ name: string; n: number }>> {
+export async function versionRows(
+  pg: PgInstance,
+  database: string,
+  table: string,
+): Promise<Array<{ name: string; n: number }>> {
   const rows = await pg.query<{ name: string; n: string }>(
     `SELECT name, count(*)::text AS n FROM "${table}" GROUP BY name ORDER BY name`,
     [],

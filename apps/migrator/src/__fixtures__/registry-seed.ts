@@ -24,7 +24,16 @@ export async function seedTenantPlacement(
        (tenant_id, server_id, database_name, owner_role, app_role, vault_app_role, vault_owner_role, region, jurisdiction)
      SELECT tenant.id, s.id, $3, $4, $5, $6, $7, s.region, s.jurisdiction
        FROM tenant, registry_database_servers s WHERE s.name = $8`,
-    [t.slug, t.status, t.databaseName, `tenant_${t.slug}_owner`, `tenant_${t.slug}_app`, `tenant-${t.slug}-app`, `tenant-${t.slug}-owner`, serverName],
+    [
+      t.slug,
+      t.status,
+      t.databaseName,
+      `tenant_${t.slug}_owner`,
+      `tenant_${t.slug}_app`,
+      `tenant-${t.slug}-app`,
+      `tenant-${t.slug}-owner`,
+      serverName,
+    ],
     registryDb,
   );
 }

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OpenBaoClient } from '@sysmanage/openbao';
-import { bootstrapDatabaseServer, bootstrapOpenBao, quoteIdent, tenantResourceNames } from '@sysmanage/tenancy';
+import {
+  bootstrapDatabaseServer,
+  bootstrapOpenBao,
+  quoteIdent,
+  tenantResourceNames,
+} from '@sysmanage/tenancy';
 import type { PgInstance } from '@sysmanage/testing';
 import { seedTenantPlacement } from './registry-seed';
 
@@ -12,8 +17,13 @@ export function serverName(pg: PgInstance): string {
 }
 
 /** `provision-bootstrap`'s OpenBAO part: database engine mount, policies, AppRoles; the migrator's AppRole files. */
-export async function bootstrapTestOpenBao(root: OpenBaoClient): Promise<{ roleId: string; secretIdFile: string }> {
-  const result = await bootstrapOpenBao({ openBao: root, outDir: mkdtempSync(path.join(tmpdir(), 'migrator-approle-')) });
+export async function bootstrapTestOpenBao(
+  root: OpenBaoClient,
+): Promise<{ roleId: string; secretIdFile: string }> {
+  const result = await bootstrapOpenBao({
+    openBao: root,
+    outDir: mkdtempSync(path.join(tmpdir(), 'migrator-approle-')),
+  });
   const migrator = result.services.find((s) => s.service === 'migrator');
   if (migrator === undefined) throw new Error('bootstrapOpenBao created no migrator AppRole');
   return { roleId: readFileSync(migrator.roleIdFile, 'utf8').trim(), secretIdFile: migrator.secretIdFile };
@@ -21,7 +31,11 @@ export async function bootstrapTestOpenBao(root: OpenBaoClient): Promise<{ roleI
 
 /** `provision-bootstrap --server`: sysmanage_provisioner / sysmanage_openbao and the server's OpenBAO connection. */
 export async function bootstrapTestServer(pg: PgInstance, root: OpenBaoClient): Promise<void> {
-  await bootstrapDatabaseServer({ server: { name: serverName(pg), host: pg.host, port: pg.port }, admin: pg.clientConfig(), openBao: root });
+  await bootstrapDatabaseServer({
+    server: { name: serverName(pg), host: pg.host, port: pg.port },
+    admin: pg.clientConfig(),
+    openBao: root,
+  });
 }
 
 /**
@@ -82,6 +96,8 @@ export async function provisionTestTenant(
 
 /** Login roles OpenBAO created and has not dropped yet (its dynamic users are the only LOGIN roles named v-...). */
 export async function dynamicLogins(pg: PgInstance): Promise<string[]> {
-  const rows = await pg.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%' ORDER BY rolname`);
+  const rows = await pg.query<{ rolname: string }>(
+    `SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%' ORDER BY rolname`,
+  );
   return rows.map((r) => r.rolname);
 }

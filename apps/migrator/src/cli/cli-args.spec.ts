@@ -32,8 +32,20 @@ describe('parseCliArgs', () => {
 
   it('reads every up flag in both --flag value and --flag=value forms', () => {
     const args = parseCliArgs([
-      'up', '--config', '/etc/x.yaml', '--dry-run', '--tenant', 'acme', '--tenant=beta_2', '--tenant', 'acme',
-      '--concurrency=8', '--failure-budget', '3', '--json', '--verify',
+      'up',
+      '--config',
+      '/etc/x.yaml',
+      '--dry-run',
+      '--tenant',
+      'acme',
+      '--tenant=beta_2',
+      '--tenant',
+      'acme',
+      '--concurrency=8',
+      '--failure-budget',
+      '3',
+      '--json',
+      '--verify',
     ]);
     expect(args).toMatchObject({
       command: 'up',
@@ -65,7 +77,10 @@ describe('parseCliArgs', () => {
     [['--concurrency', '0'], '--concurrency expects an integer from 1 to 64, got 0'],
     [['--concurrency', '65'], '--concurrency expects an integer from 1 to 64, got 65'],
     [['--concurrency', 'two'], '--concurrency expects an integer from 1 to 64, got "two"'],
-    [['--failure-budget', '0'], `--failure-budget expects an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got 0`],
+    [
+      ['--failure-budget', '0'],
+      `--failure-budget expects an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got 0`,
+    ],
     [['--no-tenants', '--tenants-only'], '--no-tenants and --tenants-only exclude each other'],
     [['--no-tenants', '--tenant', 'acme'], '--tenant cannot be combined with --no-tenants'],
     [['--frobnicate'], 'unknown option --frobnicate (see --help)'],

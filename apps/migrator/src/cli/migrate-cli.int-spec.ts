@@ -6,7 +6,10 @@ import { runCli, tableNames, versionRows } from '../__fixtures__/cli-harness';
 jest.setTimeout(120_000);
 
 const VERSION_TABLES = CHAIN_ORDER.map((chain) => CHAINS[chain].migrationsTableName);
-const known = (chain: ChainName): string[] => chainMigrations(chain).map((m) => m.name).sort();
+const known = (chain: ChainName): string[] =>
+  chainMigrations(chain)
+    .map((m) => m.name)
+    .sort();
 
 describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
   const env = new TestEnvironment();
@@ -14,7 +17,9 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
   let seq = 0;
 
   /** A fresh, empty database and a config file pointing at it. */
-  async function freshDatabase(opts: { separateShared?: boolean } = {}): Promise<{ db: string; sharedDb: string; config: string }> {
+  async function freshDatabase(
+    opts: { separateShared?: boolean } = {},
+  ): Promise<{ db: string; sharedDb: string; config: string }> {
     seq += 1;
     const db = `mig_${seq}`;
     const sharedDb = `mig_${seq}_shared`;
@@ -44,9 +49,15 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     for (const table of VERSION_TABLES) expect(tables).toContain(table);
     expect(tables.some((t) => t.startsWith('registry_') && t !== 'registry_migrations')).toBe(true);
     expect(tables.some((t) => t.startsWith('shared_') && t !== 'shared_migrations')).toBe(true);
-    expect(tables.some((t) => !t.startsWith('registry_') && !t.startsWith('shared_') && !t.endsWith('_migrations'))).toBe(true);
+    expect(
+      tables.some(
+        (t) => !t.startsWith('registry_') && !t.startsWith('shared_') && !t.endsWith('_migrations'),
+      ),
+    ).toBe(true);
     for (const chain of CHAIN_ORDER) {
-      expect(await versionRows(pg, db, CHAINS[chain].migrationsTableName)).toEqual(known(chain).map((name) => ({ name, n: 1 })));
+      expect(await versionRows(pg, db, CHAINS[chain].migrationsTableName)).toEqual(
+        known(chain).map((name) => ({ name, n: 1 })),
+      );
     }
 
     const second = await runCli(['--config', config]);
@@ -63,7 +74,9 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     const [a, b] = await Promise.all([runCli(['--config', config]), runCli(['--config', config])]);
     expect([a.code, b.code, a.err, b.err]).toEqual([0, 0, '', '']);
     for (const chain of CHAIN_ORDER) {
-      expect(await versionRows(pg, db, CHAINS[chain].migrationsTableName)).toEqual(known(chain).map((name) => ({ name, n: 1 })));
+      expect(await versionRows(pg, db, CHAINS[chain].migrationsTableName)).toEqual(
+        known(chain).map((name) => ({ name, n: 1 })),
+      );
     }
   });
 
@@ -73,7 +86,9 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/^pending +\S+ .*\[registry, shared, tenant\].* pending: /m);
     expect(dry.out).toContain(known('registry')[0]);
-    expect(dry.out).toMatch(/1 database: 1 with pending migrations, 0 up to date, 0 failed in .* \(dry run: nothing applied\)/);
+    expect(dry.out).toMatch(
+      /1 database: 1 with pending migrations, 0 up to date, 0 failed in .* \(dry run: nothing applied\)/,
+    );
     expect(await tableNames(pg, db)).toEqual([]);
   });
 
@@ -99,7 +114,9 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     expect(lines[0]).toMatch(/^DATABASE +TENANT +SERVER +CHAIN +CURRENT +HEAD +PENDING$/);
     for (const chain of CHAIN_ORDER) {
       const head = chainMigrations(chain).at(-1)?.name as string;
-      expect(before.out).toMatch(new RegExp(`^${db} +- +\\S+ +${chain} +\\(none\\) +${head} +${known(chain).length}$`, 'm'));
+      expect(before.out).toMatch(
+        new RegExp(`^${db} +- +\\S+ +${chain} +\\(none\\) +${head} +${known(chain).length}$`, 'm'),
+      );
     }
     expect(await tableNames(pg, db)).toEqual([]);
 
@@ -109,7 +126,11 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     const doc = JSON.parse(after.out) as {
       command: string;
       multitenancy: boolean;
-      databases: Array<{ database: string; status: string; chains: Array<{ chain: string; current: string; head: string; pendingCount: number }> }>;
+      databases: Array<{
+        database: string;
+        status: string;
+        chains: Array<{ chain: string; current: string; head: string; pendingCount: number }>;
+      }>;
       exitCode: number;
     };
     expect(doc).toMatchObject({ command: 'status', multitenancy: false, exitCode: 0 });
@@ -136,8 +157,16 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
       exitCode: 0,
     });
     const [result] = doc['databases'] as Array<Record<string, unknown>>;
-    expect(result).toMatchObject({ database: db, tenant: null, chains: ['registry', 'shared'], status: 'migrated', error: null });
-    expect(result?.['applied']).toEqual([...chainMigrations('registry'), ...chainMigrations('shared')].map((m) => m.name));
+    expect(result).toMatchObject({
+      database: db,
+      tenant: null,
+      chains: ['registry', 'shared'],
+      status: 'migrated',
+      error: null,
+    });
+    expect(result?.['applied']).toEqual(
+      [...chainMigrations('registry'), ...chainMigrations('shared')].map((m) => m.name),
+    );
     expect(typeof result?.['durationMs']).toBe('number');
     expect((await tableNames(pg, db)).includes('tenant_migrations')).toBe(false);
   });
@@ -146,13 +175,19 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
     const config = writeTestConfig({ registry: { instance: pg, database: 'does_not_exist' } });
     const run = await runCli(['--config', config]);
     expect(run.code).toBe(1);
-    expect(run.out).toMatch(/^FAILED +does_not_exist .*cannot connect to does_not_exist on 127\.0\.0\.1:\d+: database "does_not_exist" does not exist/m);
+    expect(run.out).toMatch(
+      /^FAILED +does_not_exist .*cannot connect to does_not_exist on 127\.0\.0\.1:\d+: database "does_not_exist" does not exist/m,
+    );
     expect(run.out).toMatch(/1 database: 0 migrated, 0 up to date, 1 failed in/);
   });
 
   it('registry.port: abc stops at startup naming the key (non-zero exit, nothing run)', async () => {
     const config = writeTestConfig({ registry: pg }, { registry: { port: 'abc' } });
-    for (const argv of [['--config', config], ['status', '--config', config], ['serve', '--config', config]]) {
+    for (const argv of [
+      ['--config', config],
+      ['status', '--config', config],
+      ['serve', '--config', config],
+    ]) {
       const run = await runCli(argv);
       expect(run.code).toBe(2);
       expect(run.err).toMatch(/^ConfigError: .*registry\.port/);
@@ -163,10 +198,18 @@ describe('sysmanage-migrate against a real PostgreSQL (collapsed mode)', () => {
   it('multi-tenancy without a license refuses to run: LicensingError naming MULTITENANT_SAAS', async () => {
     const config = writeTestConfig({
       registry: pg,
-      multitenancy: { enabled: true, licenseFile: '/nonexistent/license.json', licensePublicKeyFile: '/nonexistent/license.pub' },
+      multitenancy: {
+        enabled: true,
+        licenseFile: '/nonexistent/license.json',
+        licensePublicKeyFile: '/nonexistent/license.pub',
+      },
       vault: { url: 'http://127.0.0.1:1', token: 'unused' },
     });
-    for (const argv of [['--config', config], ['--status', '--config', config], ['serve', '--config', config]]) {
+    for (const argv of [
+      ['--config', config],
+      ['--status', '--config', config],
+      ['serve', '--config', config],
+    ]) {
       const run = await runCli(argv);
       expect(run.code).not.toBe(0);
       expect(run.code).toBe(3);

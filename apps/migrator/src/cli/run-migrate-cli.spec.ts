@@ -25,7 +25,9 @@ describe('runMigrateCli', () => {
   it('lint exits 1 with file:line rule statement for a destructive migration', async () => {
     const { code, out } = await run(['lint', path.join(fixtures, 'drop-column-unannotated.ts')]);
     expect(code).toBe(1);
-    expect(out).toMatch(/drop-column-unannotated\.ts:6 drop-column ALTER TABLE "hosts" DROP COLUMN "legacy_name"\n/);
+    expect(out).toMatch(
+      /drop-column-unannotated\.ts:6 drop-column ALTER TABLE "hosts" DROP COLUMN "legacy_name"\n/,
+    );
     expect(out).toContain('lint: 1 migration file, 1 finding(s)');
   });
 

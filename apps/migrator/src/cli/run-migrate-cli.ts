@@ -21,7 +21,12 @@ function startup(args: MigrateCliArgs, argv: string[], io: CliIo): ServiceStartu
   });
 }
 
-async function dispatch(args: MigrateCliArgs, argv: string[], io: CliIo, deps: MigratorDependencies): Promise<number> {
+async function dispatch(
+  args: MigrateCliArgs,
+  argv: string[],
+  io: CliIo,
+  deps: MigratorDependencies,
+): Promise<number> {
   if (args.command === 'lint') return runLintCommand(args, io);
   let prepared: ServiceStartup;
   try {
@@ -75,7 +80,9 @@ export async function runMigrateCli(
       io.stderr.write(`MigratorError: ${err.message}\n`);
       return err.code === MigratorErrorCode.USAGE ? EXIT_USAGE : EXIT_FAILED;
     }
-    io.stderr.write(`sysmanage-migrate: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr.write(
+      `sysmanage-migrate: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return EXIT_FAILED;
   }
 }

@@ -3,7 +3,10 @@ import { ensureLocalOpenBao, type LocalOpenBao } from '@sysmanage/openbao';
 import type { CliIo, MigratorDependencies } from '../cli/cli-io';
 import { defaultCredentialProvider } from '../credentials/default-credential-provider';
 import { errorMessage } from '../errors/migrator-error';
-import { UnavailableTenantCredentialProvider, type TenantCredentialProvider } from '../plan/tenant-credential-provider';
+import {
+  UnavailableTenantCredentialProvider,
+  type TenantCredentialProvider,
+} from '../plan/tenant-credential-provider';
 import type { ProgressReporter } from '../report/progress-reporter';
 
 /** The tenant fan-out runs: multi-tenancy on and not `--no-tenants`. */
@@ -17,7 +20,8 @@ export function noteLine(io: CliIo, json: boolean, progress: ProgressReporter, l
   else progress.note(line);
 }
 
-const hasAuth = (vault: VaultConfig): boolean => vault.token !== undefined || vault.tokenFile !== undefined || vault.approle !== undefined;
+const hasAuth = (vault: VaultConfig): boolean =>
+  vault.token !== undefined || vault.tokenFile !== undefined || vault.approle !== undefined;
 
 /**
  * The vault config for the run: as configured when it names a credential,
@@ -26,7 +30,10 @@ const hasAuth = (vault: VaultConfig): boolean => vault.token !== undefined || va
  */
 function runVault(vault: VaultConfig, local: LocalOpenBao, progress: (line: string) => void): VaultConfig {
   if (hasAuth(vault) || local.rootToken === null) return vault;
-  if (!local.startedByUs) progress(`openbao: no vault token or AppRole configured; using the root token of ${local.initFile} for this run`);
+  if (!local.startedByUs)
+    progress(
+      `openbao: no vault token or AppRole configured; using the root token of ${local.initFile} for this run`,
+    );
   return { ...vault, token: local.rootToken };
 }
 
@@ -52,8 +59,10 @@ export async function openFanOutSession(
   let credentials: TenantCredentialProvider;
   try {
     const vault = config.vault;
-    if (vault?.bootstrap !== undefined) local = await ensureLocalOpenBao(vault, { log: progress, env: io.env, cwd: io.cwd ?? process.cwd() });
-    const effective = vault !== null && local !== null ? { ...config, vault: runVault(vault, local, progress) } : config;
+    if (vault?.bootstrap !== undefined)
+      local = await ensureLocalOpenBao(vault, { log: progress, env: io.env, cwd: io.cwd ?? process.cwd() });
+    const effective =
+      vault !== null && local !== null ? { ...config, vault: runVault(vault, local, progress) } : config;
     credentials = deps.credentialProvider?.(effective) ?? defaultCredentialProvider(effective.vault);
   } catch (err) {
     progress(`openbao: ${errorMessage(err)}`);

@@ -10,9 +10,13 @@ async function readSource(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new MigratorError(MigratorErrorCode.LINT_FILE_UNREADABLE, `cannot read ${file}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new MigratorError(
+      MigratorErrorCode.LINT_FILE_UNREADABLE,
+      `cannot read ${file}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -20,7 +24,9 @@ async function readSource(file: string): Promise<string> {
 export async function runLintCommand(args: MigrateCliArgs, io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const files =
-    args.files.length > 0 ? args.files.map((f) => path.resolve(cwd, f)) : await defaultMigrationFiles(findRepoRoot(cwd));
+    args.files.length > 0
+      ? args.files.map((f) => path.resolve(cwd, f))
+      : await defaultMigrationFiles(findRepoRoot(cwd));
   if (files.length === 0) {
     throw new MigratorError(
       MigratorErrorCode.LINT_NO_FILES,
@@ -33,7 +39,9 @@ export async function runLintCommand(args: MigrateCliArgs, io: CliIo): Promise<n
   }
   const exitCode = findings.length > 0 ? 1 : 0;
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ command: 'lint', files: files.length, findings, exitCode }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ command: 'lint', files: files.length, findings, exitCode }, null, 2)}\n`,
+    );
     return exitCode;
   }
   for (const f of findings) io.stdout.write(`${f.file}:${f.line} ${f.rule} ${f.statement}\n`);

@@ -1,4 +1,10 @@
-import { freePort, TestEnvironment, writeTestConfig, type NatsInstance, type PgInstance } from '@sysmanage/testing';
+import {
+  freePort,
+  TestEnvironment,
+  writeTestConfig,
+  type NatsInstance,
+  type PgInstance,
+} from '@sysmanage/testing';
 import { runCli, type CliRun } from '../__fixtures__/cli-harness';
 
 jest.setTimeout(60_000);
@@ -49,7 +55,11 @@ describe('sysmanage-migrate serve (real PostgreSQL and NATS)', () => {
   });
 
   it('refuses to start when NATS is unreachable: non-zero exit naming nats.servers', async () => {
-    const config = writeTestConfig({ registry: pg, nats: ['nats://127.0.0.1:1'], apiPorts: { migrator: await freePort() } });
+    const config = writeTestConfig({
+      registry: pg,
+      nats: ['nats://127.0.0.1:1'],
+      apiPorts: { migrator: await freePort() },
+    });
     const result = await runCli(['serve', '--config', config]);
     expect(result.code).toBe(1);
     expect(result.err).toContain('cannot connect to NATS at nats://127.0.0.1:1 (nats.servers)');

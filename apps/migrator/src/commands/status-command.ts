@@ -23,7 +23,13 @@ function failedStatus(target: DatabaseTarget, err: unknown): DatabaseStatus {
 async function readTarget(target: DatabaseTarget): Promise<DatabaseStatus> {
   if (target.planError) return failedStatus(target, target.planError);
   if (target.skipReason !== undefined) {
-    return { ...base(target), status: 'skipped', chains: [], error: target.skipReason, errorCode: MigratorErrorCode.SKIPPED };
+    return {
+      ...base(target),
+      status: 'skipped',
+      chains: [],
+      error: target.skipReason,
+      errorCode: MigratorErrorCode.SKIPPED,
+    };
   }
   try {
     const lease = await target.acquire();

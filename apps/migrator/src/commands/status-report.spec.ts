@@ -32,7 +32,15 @@ describe('formatStatusTable', () => {
         server: 'db:5432',
         tenant: null,
         status: 'ok',
-        chains: [{ chain: 'registry', current: 'A1700000000000', head: 'B1700000000001', pending: ['B1700000000001'], pendingCount: 1 }],
+        chains: [
+          {
+            chain: 'registry',
+            current: 'A1700000000000',
+            head: 'B1700000000001',
+            pending: ['B1700000000001'],
+            pendingCount: 1,
+          },
+        ],
         error: null,
         errorCode: null,
       },

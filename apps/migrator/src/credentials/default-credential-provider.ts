@@ -1,6 +1,9 @@
 import type { VaultConfig } from '@sysmanage/config';
 import { OpenBaoClient } from '@sysmanage/openbao';
-import { UnavailableTenantCredentialProvider, type TenantCredentialProvider } from '../plan/tenant-credential-provider';
+import {
+  UnavailableTenantCredentialProvider,
+  type TenantCredentialProvider,
+} from '../plan/tenant-credential-provider';
 import { OpenBaoTenantCredentialProvider } from './openbao-tenant-credential-provider';
 
 /**

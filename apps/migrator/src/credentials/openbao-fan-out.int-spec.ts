@@ -6,7 +6,12 @@ import type { MigratorDependencies } from '../cli/cli-io';
 import { runCli, tableNames } from '../__fixtures__/cli-harness';
 import { licenseFiles } from '../__fixtures__/license-files';
 import { writeTenantCredsPolicies } from '@sysmanage/tenancy';
-import { bootstrapTestOpenBao, bootstrapTestServer, dynamicLogins, provisionTestTenant } from '../__fixtures__/tenant-provisioning';
+import {
+  bootstrapTestOpenBao,
+  bootstrapTestServer,
+  dynamicLogins,
+  provisionTestTenant,
+} from '../__fixtures__/tenant-provisioning';
 import type { TenantCredentialProvider } from '../plan/tenant-credential-provider';
 import { defaultCredentialProvider } from './default-credential-provider';
 
@@ -15,7 +20,16 @@ jest.setTimeout(180_000);
 const REGISTRY = 'sysmanage_registry';
 
 interface UpDocument {
-  databases: Array<{ database: string; tenant: string | null; status: string; applied: string[]; version: string | null; checked: string | null; error: string | null; errorCode: string | null }>;
+  databases: Array<{
+    database: string;
+    tenant: string | null;
+    status: string;
+    applied: string[];
+    version: string | null;
+    checked: string | null;
+    error: string | null;
+    errorCode: string | null;
+  }>;
   summary: Record<string, number>;
   exitCode: number;
 }
@@ -50,7 +64,11 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
   const granted: string[] = [];
 
   /** Provisions a tenant and, as the provisioner does, grants the migrator its owner creds path. */
-  async function provision(pg: PgInstance, slug: string, opts: Parameters<typeof provisionTestTenant>[4] = {}): Promise<void> {
+  async function provision(
+    pg: PgInstance,
+    slug: string,
+    opts: Parameters<typeof provisionTestTenant>[4] = {},
+  ): Promise<void> {
     await provisionTestTenant(pg, root, registry(), slug, opts);
     granted.push(slug);
     await writeTenantCredsPolicies(root, granted);
@@ -88,7 +106,11 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     const approle = await bootstrapTestOpenBao(root);
     // The migrator logs in with its own AppRole: sysmanage-migrator + sysmanage-migrator-tenants, nothing else.
     config = writeTestConfig(
-      { registry: { instance: control, database: REGISTRY }, multitenancy: { enabled: true, ...licenseFiles() }, vault: { url: bao.url } },
+      {
+        registry: { instance: control, database: REGISTRY },
+        multitenancy: { enabled: true, ...licenseFiles() },
+        vault: { url: bao.url },
+      },
       { vault: { approle: { role_id: approle.roleId, secret_id_file: approle.secretIdFile } } },
     );
     const first = await runCli(['--config', config, '--no-tenants']);
@@ -144,22 +166,34 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     await provisionTestTenant(east, root, registry(), 'stranger');
     const run = await runCli(['--config', config, '--tenants-only', '--tenant', 'stranger']);
     expect(run.code).toBe(1);
-    expect(run.out).toMatch(/^FAILED +tenant_stranger \(tenant stranger\) .*cannot lease tenant-stranger-owner from OpenBAO at \S+ for tenant_stranger on \S+: .*permission denied/m);
+    expect(run.out).toMatch(
+      /^FAILED +tenant_stranger \(tenant stranger\) .*cannot lease tenant-stranger-owner from OpenBAO at \S+ for tenant_stranger on \S+: .*permission denied/m,
+    );
     expect(await tableNames(east, 'tenant_stranger')).toEqual([]);
-    await control.query(`UPDATE registry_tenants SET status = 'deleted' WHERE slug = 'stranger'`, [], REGISTRY);
+    await control.query(
+      `UPDATE registry_tenants SET status = 'deleted' WHERE slug = 'stranger'`,
+      [],
+      REGISTRY,
+    );
   });
 
   it('a second run reports every tenant up to date from the registry record and leases nothing', async () => {
     const run = await runCli(['--config', config, '--tenants-only'], { deps: counting });
     expect(run.code).toBe(0);
     expect(leased).toEqual([]);
-    expect(run.out).toMatch(new RegExp(`^up to date +tenant_acme \\(tenant acme\\) .* registry records ${head}$`, 'm'));
-    expect(run.out).toMatch(new RegExp(`^up to date +tenant_bravo \\(tenant bravo\\) .* registry records ${head}$`, 'm'));
+    expect(run.out).toMatch(
+      new RegExp(`^up to date +tenant_acme \\(tenant acme\\) .* registry records ${head}$`, 'm'),
+    );
+    expect(run.out).toMatch(
+      new RegExp(`^up to date +tenant_bravo \\(tenant bravo\\) .* registry records ${head}$`, 'm'),
+    );
     expect(run.out).toMatch(/2 databases: 0 migrated, 2 up to date, 0 failed in/);
   });
 
   it('--verify leases and reads each database, still up to date', async () => {
-    const run = await runCli(['--config', config, '--tenants-only', '--verify', '--json'], { deps: counting });
+    const run = await runCli(['--config', config, '--tenants-only', '--verify', '--json'], {
+      deps: counting,
+    });
     expect(run.code).toBe(0);
     expect([...leased].sort()).toEqual(['acme', 'bravo']);
     const doc = JSON.parse(run.out) as UpDocument;
@@ -174,7 +208,9 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
     await provision(east, 'sleepy', { status: 'suspended' });
     const run = await runCli(['--config', config, '--tenants-only'], { deps: counting });
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^skipped +tenant_sleepy \(tenant sleepy\) .* tenant suspended: CONNECT is revoked for its roles; it is migrated after it is resumed$/m);
+    expect(run.out).toMatch(
+      /^skipped +tenant_sleepy \(tenant sleepy\) .* tenant suspended: CONNECT is revoked for its roles; it is migrated after it is resumed$/m,
+    );
     expect(leased).toEqual([]);
     await control.query(`UPDATE registry_tenants SET status = 'deleted' WHERE slug = 'sleepy'`, [], REGISTRY);
   });
@@ -187,7 +223,9 @@ describe('tenant fan-out with OpenBAO owner leases (real scram PostgreSQL x3, Va
       const run = await runCli(['--config', config, '--tenants-only'], { deps: counting });
       expect(run.code).toBe(1);
       expect(run.out).toMatch(/^migrated +tenant_charlie \(tenant charlie\)/m);
-      expect(run.out).toMatch(/^FAILED +tenant_delta \(tenant delta\) .*cannot lease tenant-delta-owner from OpenBAO at \S+ for tenant_delta on/m);
+      expect(run.out).toMatch(
+        /^FAILED +tenant_delta \(tenant delta\) .*cannot lease tenant-delta-owner from OpenBAO at \S+ for tenant_delta on/m,
+      );
       // bravo lives on the stopped server too, but its registry record says head: no connection is tried (see README).
       expect(run.out).toMatch(/^up to date +tenant_bravo \(tenant bravo\)/m);
       expect(run.out).toMatch(/4 databases: 1 migrated, 2 up to date, 1 failed in/);

@@ -43,7 +43,10 @@ function fakeClient(opts: { revokeFails?: boolean } = {}): OwnerLeaseClient & { 
 }
 
 async function rejection(promise: Promise<unknown>): Promise<MigratorError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(MigratorError);
   return err as MigratorError;
 }
@@ -60,7 +63,10 @@ describe('OpenBaoTenantCredentialProvider', () => {
       mount: 'database',
       url: 'http://bao:8200',
     });
-    const [a, b] = await Promise.all([provider.leaseFor(placement('acme')), provider.leaseFor(placement('beta'))]);
+    const [a, b] = await Promise.all([
+      provider.leaseFor(placement('acme')),
+      provider.leaseFor(placement('beta')),
+    ]);
     expect(logins).toBe(1);
     expect(a?.clientConfig).toMatchObject({
       host: 'pg1',
@@ -105,7 +111,11 @@ describe('OpenBaoTenantCredentialProvider', () => {
   });
 
   it('a failed revocation is reported (LEASE_REVOKE_FAILED, with the expiry), never silently dropped', async () => {
-    const provider = new OpenBaoTenantCredentialProvider({ connect: async () => fakeClient({ revokeFails: true }), mount: 'database', url: 'u' });
+    const provider = new OpenBaoTenantCredentialProvider({
+      connect: async () => fakeClient({ revokeFails: true }),
+      mount: 'database',
+      url: 'u',
+    });
     const lease = await provider.leaseFor(placement('acme'));
     const err = await rejection(lease.release());
     expect(err.code).toBe(MigratorErrorCode.LEASE_REVOKE_FAILED);
@@ -116,10 +126,17 @@ describe('OpenBaoTenantCredentialProvider', () => {
 
   it('refuses an owner role name that cannot be passed as a startup option, and revokes what it leased', async () => {
     const client = fakeClient();
-    const provider = new OpenBaoTenantCredentialProvider({ connect: async () => client, mount: 'database', url: 'u' });
+    const provider = new OpenBaoTenantCredentialProvider({
+      connect: async () => client,
+      mount: 'database',
+      url: 'u',
+    });
     await expect(provider.leaseFor({ ...placement('acme'), ownerRole: 'x -c evil=1' })).rejects.toThrow(
       'placement of acme stores an invalid owner role name "x -c evil=1"',
     );
-    expect(client.calls).toEqual(['lease database/tenant-acme-owner', 'revoke database/creds/tenant-acme-owner/L1']);
+    expect(client.calls).toEqual([
+      'lease database/tenant-acme-owner',
+      'revoke database/creds/tenant-acme-owner/L1',
+    ]);
   });
 });

@@ -29,14 +29,24 @@ describe('migrateTarget and the registry record', () => {
   it('a tenant recorded at head is up to date without a lease', async () => {
     const t = target({ registryVersion: { recorded: chainHead('tenant'), record } });
     const result = await migrateTarget(t.target, { dryRun: false, trustRecorded: true });
-    expect(result).toMatchObject({ status: 'up-to-date', checked: 'registry', version: chainHead('tenant'), error: null });
+    expect(result).toMatchObject({
+      status: 'up-to-date',
+      checked: 'registry',
+      version: chainHead('tenant'),
+      error: null,
+    });
     expect(t.acquired()).toBe(0);
   });
 
   it('--verify (trustRecorded false) leases even when the record says head', async () => {
     const t = target({ registryVersion: { recorded: chainHead('tenant'), record } });
     const result = await migrateTarget(t.target, { dryRun: false, trustRecorded: false });
-    expect(result).toMatchObject({ status: 'failed', error: 'lease refused', errorCode: 'UNEXPECTED', checked: 'database' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: 'lease refused',
+      errorCode: 'UNEXPECTED',
+      checked: 'database',
+    });
     expect(t.acquired()).toBe(1);
   });
 
@@ -49,7 +59,11 @@ describe('migrateTarget and the registry record', () => {
   it('a suspended tenant not recorded at head is skipped with its reason, never leased', async () => {
     const t = target({ skipReason: 'tenant suspended', registryVersion: { recorded: null, record } });
     const result = await migrateTarget(t.target, { dryRun: false, trustRecorded: true });
-    expect(result).toMatchObject({ status: 'skipped', error: 'tenant suspended', errorCode: MigratorErrorCode.SKIPPED });
+    expect(result).toMatchObject({
+      status: 'skipped',
+      error: 'tenant suspended',
+      errorCode: MigratorErrorCode.SKIPPED,
+    });
     expect(t.acquired()).toBe(0);
   });
 });

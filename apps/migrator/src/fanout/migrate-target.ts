@@ -29,7 +29,8 @@ function recordedAtHead(target: DatabaseTarget): boolean {
 }
 
 async function recordVersion(target: DatabaseTarget, version: string | null): Promise<void> {
-  if (target.registryVersion === undefined || version === null || version === target.registryVersion.recorded) return;
+  if (target.registryVersion === undefined || version === null || version === target.registryVersion.recorded)
+    return;
   try {
     await target.registryVersion.record(version);
   } catch (err) {
@@ -47,7 +48,10 @@ async function recordVersion(target: DatabaseTarget, version: string | null): Pr
  * before the failure stays listed. A tenant database's resulting version is
  * recorded in the registry (not for a dry run).
  */
-export async function migrateTarget(target: DatabaseTarget, opts: MigrateTargetOptions): Promise<TargetResult> {
+export async function migrateTarget(
+  target: DatabaseTarget,
+  opts: MigrateTargetOptions,
+): Promise<TargetResult> {
   const started = performance.now();
   const applied: string[] = [];
   const pending: string[] = [];
@@ -55,10 +59,18 @@ export async function migrateTarget(target: DatabaseTarget, opts: MigrateTargetO
   const elapsed = (): number => Math.round(performance.now() - started);
   if (target.planError) return targetResult(target, { status: 'failed', ...errorFields(target.planError) });
   if (opts.trustRecorded && recordedAtHead(target)) {
-    return targetResult(target, { status: 'up-to-date', version: target.registryVersion?.recorded ?? null, checked: 'registry' });
+    return targetResult(target, {
+      status: 'up-to-date',
+      version: target.registryVersion?.recorded ?? null,
+      checked: 'registry',
+    });
   }
   if (target.skipReason !== undefined) {
-    return targetResult(target, { status: 'skipped', error: target.skipReason, errorCode: MigratorErrorCode.SKIPPED });
+    return targetResult(target, {
+      status: 'skipped',
+      error: target.skipReason,
+      errorCode: MigratorErrorCode.SKIPPED,
+    });
   }
   try {
     const lease = await target.acquire();
@@ -86,5 +98,12 @@ export async function migrateTarget(target: DatabaseTarget, opts: MigrateTargetO
     });
   }
   const status = applied.length > 0 ? 'migrated' : pending.length > 0 ? 'pending' : 'up-to-date';
-  return targetResult(target, { status, applied, pending, version, checked: 'database', durationMs: elapsed() });
+  return targetResult(target, {
+    status,
+    applied,
+    pending,
+    version,
+    checked: 'database',
+    durationMs: elapsed(),
+  });
 }

@@ -11,7 +11,15 @@ import { licenseFiles } from '../__fixtures__/license-files';
 jest.setTimeout(120_000);
 
 interface UpDocument {
-  databases: Array<{ database: string; tenant: string | null; chains: string[]; status: string; applied: string[]; error: string | null; errorCode: string | null }>;
+  databases: Array<{
+    database: string;
+    tenant: string | null;
+    chains: string[];
+    status: string;
+    applied: string[];
+    error: string | null;
+    errorCode: string | null;
+  }>;
   fanOut: { ran: boolean; reason: string | null; error: string | null };
   summary: Record<string, number>;
   exitCode: number;
@@ -42,7 +50,10 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
   const tenantChain = chainMigrations('tenant').map((m) => m.name);
 
   beforeAll(async () => {
-    [control, tenants] = await Promise.all([env.postgres({ name: 'mig-control' }), env.postgres({ name: 'mig-tenants' })]);
+    [control, tenants] = await Promise.all([
+      env.postgres({ name: 'mig-control' }),
+      env.postgres({ name: 'mig-tenants' }),
+    ]);
     await control.createDatabase('sysmanage_registry');
     config = writeTestConfig({
       registry: { instance: control, database: 'sysmanage_registry' },
@@ -91,7 +102,10 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
     expect(run.code).toBe(1);
     for (const slug of ['alpha', 'bravo', 'charlie', 'delta']) {
       expect(run.out).toMatch(
-        new RegExp(`^FAILED +tenant_${slug} \\(tenant ${slug}\\) .*cannot lease tenant-${slug}-owner from OpenBAO at http://127.0.0.1:1 for tenant_${slug} on \\S+: .*(ECONNREFUSED|unreachable)`, 'mi'),
+        new RegExp(
+          `^FAILED +tenant_${slug} \\(tenant ${slug}\\) .*cannot lease tenant-${slug}-owner from OpenBAO at http://127.0.0.1:1 for tenant_${slug} on \\S+: .*(ECONNREFUSED|unreachable)`,
+          'mi',
+        ),
       );
     }
     expect(run.out).not.toContain('tenant_echo');
@@ -101,7 +115,10 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
   });
 
   it('--tenant restricts the fan-out; an unknown slug fails on its own while the others migrate', async () => {
-    const run = await runCli(['--config', config, '--tenants-only', '--tenant', 'alpha', '--tenant', 'ghost', '--json'], { deps: withCredentials });
+    const run = await runCli(
+      ['--config', config, '--tenants-only', '--tenant', 'alpha', '--tenant', 'ghost', '--json'],
+      { deps: withCredentials },
+    );
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.out) as UpDocument;
     expect(doc.databases.map((d) => [d.tenant, d.status, d.errorCode])).toEqual([
@@ -122,14 +139,23 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
     const run = await runCli(['--config', config, '--concurrency', '2'], { deps: withCredentials });
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/^up to date +sysmanage_registry .*\[registry, shared\]/m);
-    expect(run.out).toMatch(new RegExp(`^up to date +tenant_alpha \\(tenant alpha\\) .* registry records ${tenantChain.at(-1)}$`, 'm'));
+    expect(run.out).toMatch(
+      new RegExp(
+        `^up to date +tenant_alpha \\(tenant alpha\\) .* registry records ${tenantChain.at(-1)}$`,
+        'm',
+      ),
+    );
     expect(run.out).toMatch(/^migrated +tenant_bravo \(tenant bravo\)/m);
     expect(run.out).toMatch(/^migrated +tenant_charlie \(tenant charlie\)/m);
-    expect(run.out).toMatch(/^FAILED +tenant_delta \(tenant delta\) .*database "tenant_delta" does not exist/m);
+    expect(run.out).toMatch(
+      /^FAILED +tenant_delta \(tenant delta\) .*database "tenant_delta" does not exist/m,
+    );
     expect(run.out).toMatch(/5 databases: 2 migrated, 2 up to date, 1 failed in/);
     expect([...released].sort()).toEqual(['bravo', 'charlie', 'delta']);
     for (const slug of ['bravo', 'charlie']) {
-      expect(await versionRows(tenants, `tenant_${slug}`, 'tenant_migrations')).toHaveLength(tenantChain.length);
+      expect(await versionRows(tenants, `tenant_${slug}`, 'tenant_migrations')).toHaveLength(
+        tenantChain.length,
+      );
     }
   });
 
@@ -141,9 +167,22 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
       },
     };
     // --verify: without it alpha..charlie are up to date by their registry record and never lease.
-    const run = await runCli(['--config', config, '--tenants-only', '--verify', '--concurrency', '1', '--failure-budget', '2', '--json'], {
-      deps: { credentialProvider: () => failing },
-    });
+    const run = await runCli(
+      [
+        '--config',
+        config,
+        '--tenants-only',
+        '--verify',
+        '--concurrency',
+        '1',
+        '--failure-budget',
+        '2',
+        '--json',
+      ],
+      {
+        deps: { credentialProvider: () => failing },
+      },
+    );
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.out) as UpDocument;
     expect(doc.databases.map((d) => [d.tenant, d.status, d.error])).toEqual([
@@ -157,7 +196,9 @@ describe('tenant fan-out with multi-tenancy on (real PostgreSQL, licensed)', () 
   });
 
   it('status covers the control plane and every tenant database', async () => {
-    const run = await runCli(['status', '--config', config, '--tenant', 'bravo', '--tenant', 'delta'], { deps: withCredentials });
+    const run = await runCli(['status', '--config', config, '--tenant', 'bravo', '--tenant', 'delta'], {
+      deps: withCredentials,
+    });
     expect(run.code).toBe(1);
     const head = tenantChain.at(-1) as string;
     expect(run.out).toMatch(new RegExp(`^tenant_bravo +bravo +\\S+ +tenant +${head} +${head} +0$`, 'm'));

@@ -63,7 +63,12 @@ describe('lintSource', () => {
     ].join('\n');
     const findings = lintSource('inline.ts', source);
     expect(findings).toEqual([
-      { file: 'inline.ts', line: 6, rule: LintRule.ALTER_COLUMN_TYPE, statement: 'ALTER TABLE "hosts" ALTER COLUMN "x" SET DATA TYPE text' },
+      {
+        file: 'inline.ts',
+        line: 6,
+        rule: LintRule.ALTER_COLUMN_TYPE,
+        statement: 'ALTER TABLE "hosts" ALTER COLUMN "x" SET DATA TYPE text',
+      },
     ]);
   });
 

@@ -71,7 +71,12 @@ export function lintSource(file: string, source: string): LintFinding[] {
         const text = preview(statement.raw);
         findings.push({ file, line, rule: match.rule, statement: text });
         if (annotation.kind === 'empty') {
-          findings.push({ file, line: annotation.line, rule: LintRule.ANNOTATION_WITHOUT_REASON, statement: text });
+          findings.push({
+            file,
+            line: annotation.line,
+            rule: LintRule.ANNOTATION_WITHOUT_REASON,
+            statement: text,
+          });
         }
       }
     });

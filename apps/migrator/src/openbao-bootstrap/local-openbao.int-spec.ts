@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OpenBaoClient, probeHealth } from '@sysmanage/openbao';
-import { freePortPair, openBaoBinary, TestEnvironment, writeTestConfig, type PgInstance } from '@sysmanage/testing';
+import {
+  freePortPair,
+  openBaoBinary,
+  TestEnvironment,
+  writeTestConfig,
+  type PgInstance,
+} from '@sysmanage/testing';
 import type { MigratorDependencies } from '../cli/cli-io';
 import { defaultCredentialProvider } from '../credentials/default-credential-provider';
 import { runCli } from '../__fixtures__/cli-harness';
@@ -41,7 +47,11 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
     configFile = path.join(dir, 'openbao.hcl');
     dataPath = path.join(dir, 'data', 'openbao');
     config = writeTestConfig(
-      { registry: { instance: pg, database: 'sysmanage_registry' }, multitenancy: { enabled: true, ...licenseFiles() }, vault: { url } },
+      {
+        registry: { instance: pg, database: 'sysmanage_registry' },
+        multitenancy: { enabled: true, ...licenseFiles() },
+        vault: { url },
+      },
       { vault: { bootstrap: { config_file: configFile, data_path: dataPath } } },
     );
   });
@@ -58,7 +68,9 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
     expect(run.code).toBe(0);
     const lines = run.out.split('\n').filter((l) => l.startsWith('openbao: '));
     expect(lines[0]).toBe(`openbao: nothing answers at ${url}; starting a local server (vault.bootstrap)`);
-    expect(lines[1]).toBe(`openbao: wrote a minimal server config to ${configFile} (file storage in ${dataPath})`);
+    expect(lines[1]).toBe(
+      `openbao: wrote a minimal server config to ${configFile} (file storage in ${dataPath})`,
+    );
     expect(lines[2]).toMatch(/^openbao: server started \(pid \d+, config /);
     expect(lines.slice(3)).toEqual([
       `openbao: initialised (1 key share); unseal key and root token written to ${path.join(dataPath, 'init.json')} (0600)`,
@@ -67,7 +79,10 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
     ]);
     const initFile = path.join(dataPath, 'init.json');
     expect(statSync(initFile).mode & 0o777).toBe(0o600);
-    const init = JSON.parse(readFileSync(initFile, 'utf8')) as { unseal_keys_b64: string[]; root_token: string };
+    const init = JSON.parse(readFileSync(initFile, 'utf8')) as {
+      unseal_keys_b64: string[];
+      root_token: string;
+    };
     expect(init.unseal_keys_b64).toHaveLength(1);
     // Neither secret reaches the output.
     expect(run.out).not.toContain(init.root_token);
@@ -87,7 +102,9 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
     });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toMatchObject({ command: 'up', exitCode: 0, fanOut: { ran: true } });
-    expect(run.err).toContain(`openbao: nothing answers at ${url}; starting a local server (vault.bootstrap)`);
+    expect(run.err).toContain(
+      `openbao: nothing answers at ${url}; starting a local server (vault.bootstrap)`,
+    );
     expect(run.err).toContain('openbao: unsealed\n');
     expect(run.err).toContain('openbao: local server stopped\n');
     expect(run.err).not.toContain('initialised');
@@ -100,15 +117,27 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
 
   it('a server already running on the bootstrap storage is used, not stopped; with no credential configured its init file root token is used', async () => {
     const binary = await openBaoBinary();
-    const server = spawn(binary, ['server', `-config=${configFile}`], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
+    const server = spawn(binary, ['server', `-config=${configFile}`], {
+      stdio: 'ignore',
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
     try {
-      const init = JSON.parse(readFileSync(path.join(dataPath, 'init.json'), 'utf8')) as { unseal_keys_b64: string[]; root_token: string };
-      for (let i = 0; (await probeHealth(url)) === null && i < 100; i += 1) await new Promise((r) => setTimeout(r, 100));
-      await fetch(`${url}/v1/sys/unseal`, { method: 'PUT', body: JSON.stringify({ key: init.unseal_keys_b64[0] }) });
+      const init = JSON.parse(readFileSync(path.join(dataPath, 'init.json'), 'utf8')) as {
+        unseal_keys_b64: string[];
+        root_token: string;
+      };
+      for (let i = 0; (await probeHealth(url)) === null && i < 100; i += 1)
+        await new Promise((r) => setTimeout(r, 100));
+      await fetch(`${url}/v1/sys/unseal`, {
+        method: 'PUT',
+        body: JSON.stringify({ key: init.unseal_keys_b64[0] }),
+      });
       const run = await runCli(['--config', config, '--tenants-only'], { deps: observing });
       expect(run.code).toBe(0);
       expect(run.out).not.toContain('starting a local server');
-      expect(run.out).toContain(`openbao: no vault token or AppRole configured; using the root token of ${path.join(dataPath, 'init.json')} for this run`);
+      expect(run.out).toContain(
+        `openbao: no vault token or AppRole configured; using the root token of ${path.join(dataPath, 'init.json')} for this run`,
+      );
       expect(run.out).not.toContain(init.root_token);
       expect(await Promise.all(seen)).toEqual([{ token: init.root_token, policies: ['root'] }]);
       expect(await probeHealth(url)).toEqual({ initialized: true, sealed: false });
@@ -145,13 +174,21 @@ describe('local OpenBAO from vault.bootstrap (real server binary, file storage)'
       `storage "file" {\n  path = "./store"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\napi_addr = "${own}"\ndisable_mlock = true\n`,
     );
     const shipped = writeTestConfig(
-      { registry: { instance: pg, database: 'sysmanage_registry' }, multitenancy: { enabled: true, ...licenseFiles() }, vault: { url: own } },
+      {
+        registry: { instance: pg, database: 'sysmanage_registry' },
+        multitenancy: { enabled: true, ...licenseFiles() },
+        vault: { url: own },
+      },
       { vault: { bootstrap: { config_file: hcl, data_path: path.join(dir, 'store') } } },
     );
-    const run = await runCli(['--config', shipped, '--tenants-only'], { env: { SYSMANAGE_BAO_BIN: await openBaoBinary() } });
+    const run = await runCli(['--config', shipped, '--tenants-only'], {
+      env: { SYSMANAGE_BAO_BIN: await openBaoBinary() },
+    });
     expect(run.code).toBe(0);
     expect(run.out).not.toContain('wrote a minimal server config');
-    expect(run.out).toContain(`unseal key and root token written to ${path.join(dir, 'store', 'init.json')} (0600)`);
+    expect(run.out).toContain(
+      `unseal key and root token written to ${path.join(dir, 'store', 'init.json')} (0600)`,
+    );
     expect(existsSync(path.join(dir, 'store', 'core'))).toBe(true);
     expect(await probeHealth(own)).toBeNull();
   });

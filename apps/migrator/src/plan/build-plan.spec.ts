@@ -22,12 +22,18 @@ describe('controlPlaneTargets', () => {
   });
 
   it('collapsed mode: --no-tenants drops the tenant chain, --tenants-only keeps only it', () => {
-    expect(shape({}, { ...all, noTenants: true })).toEqual([['db.local:5432/sysmanage_registry', ['registry', 'shared']]]);
-    expect(shape({}, { ...all, tenantsOnly: true })).toEqual([['db.local:5432/sysmanage_registry', ['tenant']]]);
+    expect(shape({}, { ...all, noTenants: true })).toEqual([
+      ['db.local:5432/sysmanage_registry', ['registry', 'shared']],
+    ]);
+    expect(shape({}, { ...all, tenantsOnly: true })).toEqual([
+      ['db.local:5432/sysmanage_registry', ['tenant']],
+    ]);
   });
 
   it('multi-tenancy: never the tenant chain on a control-plane database', () => {
-    expect(shape({ multitenancy: true }, all)).toEqual([['db.local:5432/sysmanage_registry', ['registry', 'shared']]]);
+    expect(shape({ multitenancy: true }, all)).toEqual([
+      ['db.local:5432/sysmanage_registry', ['registry', 'shared']],
+    ]);
     expect(shape({ multitenancy: true, sharedName: 's' }, all)).toEqual([
       ['db.local:5432/sysmanage_registry', ['registry']],
       ['shared.local:6432/s', ['shared']],
@@ -38,7 +44,12 @@ describe('controlPlaneTargets', () => {
   it('connects with the configured database settings', async () => {
     const [target] = controlPlaneTargets(sysConfig(), all);
     const lease = await target!.acquire();
-    expect(lease.clientConfig).toMatchObject({ host: 'db.local', port: 5432, database: 'sysmanage_registry', user: 'sysmanage' });
+    expect(lease.clientConfig).toMatchObject({
+      host: 'db.local',
+      port: 5432,
+      database: 'sysmanage_registry',
+      user: 'sysmanage',
+    });
   });
 });
 
@@ -64,7 +75,10 @@ describe('tenantTargets', () => {
   });
 
   it('--tenant restricts the list and turns an unknown slug into a failing target', async () => {
-    const targets = await tenantTargets(source, new UnavailableTenantCredentialProvider(), { ...all, tenants: ['beta', 'ghost'] });
+    const targets = await tenantTargets(source, new UnavailableTenantCredentialProvider(), {
+      ...all,
+      tenants: ['beta', 'ghost'],
+    });
     expect(targets.map((t) => t.tenant)).toEqual(['beta', 'ghost']);
     expect(targets[1]?.planError).toBeInstanceOf(MigratorError);
     expect((targets[1]?.planError as MigratorError).code).toBe(MigratorErrorCode.UNKNOWN_TENANT);
@@ -81,14 +95,19 @@ describe('tenantTargets', () => {
     );
     expect(err).toBeInstanceOf(MigratorError);
     expect((err as MigratorError).code).toBe(MigratorErrorCode.TENANT_CREDENTIALS_UNAVAILABLE);
-    expect((err as MigratorError).message).toContain('cannot lease tenant-acme-owner from OpenBAO for tenant_acme on tenants1:5433');
+    expect((err as MigratorError).message).toContain(
+      'cannot lease tenant-acme-owner from OpenBAO for tenant_acme on tenants1:5433',
+    );
     expect((err as MigratorError).message).toContain('refusing to fall back to the bootstrap credentials');
   });
 
   it('a suspended tenant is a skipped target; the registry record and its writer travel with each target', async () => {
     const recorded: Array<[string, string]> = [];
     const withRecord = {
-      listTenants: async () => [{ ...placement('acme'), recordedVersion: 'T1' }, { ...placement('beta'), status: 'suspended' }],
+      listTenants: async () => [
+        { ...placement('acme'), recordedVersion: 'T1' },
+        { ...placement('beta'), status: 'suspended' },
+      ],
       recordVersion: async (tenantId: string, version: string) => {
         recorded.push([tenantId, version]);
       },

@@ -64,9 +64,11 @@ describe('result lines', () => {
 
   it('an up-to-date tenant checked against the registry record says so', () => {
     const t = target('acme');
-    expect(formatResultLine(done(t, { status: 'up-to-date', applied: [], durationMs: 0, checked: 'registry', version: 'T9' }))).toBe(
-      'up to date tenant_acme (tenant acme) @t1:5432 [tenant] (0.0 s) registry records T9',
-    );
+    expect(
+      formatResultLine(
+        done(t, { status: 'up-to-date', applied: [], durationMs: 0, checked: 'registry', version: 'T9' }),
+      ),
+    ).toBe('up to date tenant_acme (tenant acme) @t1:5432 [tenant] (0.0 s) registry records T9');
   });
 });
 

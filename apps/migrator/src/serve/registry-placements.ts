@@ -1,5 +1,10 @@
 import type { Pool } from 'pg';
-import { PLACEMENT_SELECT, placementFromRow, RECORD_VERSION_SQL, type PlacementRow } from '../plan/registry-tenant-target-source';
+import {
+  PLACEMENT_SELECT,
+  placementFromRow,
+  RECORD_VERSION_SQL,
+  type PlacementRow,
+} from '../plan/registry-tenant-target-source';
 import type { TenantPlacement } from '../plan/tenant-target-source';
 
 const BY_ID_SQL = `${PLACEMENT_SELECT}

@@ -31,6 +31,8 @@ export function registryPoolProviders(config: SysManageConfig): Provider[] {
       },
     },
     RegistryPoolCloser,
-    provideHealthCheck(REGISTRY_POOL, (pool: Pool) => postgresHealthCheck('registry-database', () => pool.query('SELECT 1'))),
+    provideHealthCheck(REGISTRY_POOL, (pool: Pool) =>
+      postgresHealthCheck('registry-database', () => pool.query('SELECT 1')),
+    ),
   ];
 }

@@ -32,12 +32,16 @@ export function tenantMigrationProviders(
 ): Provider[] {
   return [
     { provide: RESPONDER_LOGGER, useValue: logger },
-    { provide: TENANT_CREDENTIALS, useFactory: () => credentials?.(config) ?? defaultCredentialProvider(config.vault) },
+    {
+      provide: TENANT_CREDENTIALS,
+      useFactory: () => credentials?.(config) ?? defaultCredentialProvider(config.vault),
+    },
     TenantCredentialsCloser,
     {
       provide: TenantMigrationService,
       inject: [REGISTRY_POOL, TENANT_CREDENTIALS],
-      useFactory: (pool: Pool, provider: TenantCredentialProvider) => new TenantMigrationService(new RegistryPlacements(pool), provider),
+      useFactory: (pool: Pool, provider: TenantCredentialProvider) =>
+        new TenantMigrationService(new RegistryPlacements(pool), provider),
     },
     TenantMigrationResponder,
   ];

@@ -6,13 +6,25 @@ import {
 } from '@sysmanage/contracts';
 import { OpenBaoClient } from '@sysmanage/openbao';
 import { chainHead } from '@sysmanage/schema';
-import { freePort, TestEnvironment, writeTestConfig, type NatsInstance, type OpenBaoInstance, type PgInstance } from '@sysmanage/testing';
+import {
+  freePort,
+  TestEnvironment,
+  writeTestConfig,
+  type NatsInstance,
+  type OpenBaoInstance,
+  type PgInstance,
+} from '@sysmanage/testing';
 import { writeTenantCredsPolicies } from '@sysmanage/tenancy';
 import { connect, type NatsConnection } from 'nats';
 import { chainMigrations } from '../chain/chain-migrations';
 import { runCli, type CliRun } from '../__fixtures__/cli-harness';
 import { licenseFiles } from '../__fixtures__/license-files';
-import { bootstrapTestOpenBao, bootstrapTestServer, dynamicLogins, provisionTestTenant } from '../__fixtures__/tenant-provisioning';
+import {
+  bootstrapTestOpenBao,
+  bootstrapTestServer,
+  dynamicLogins,
+  provisionTestTenant,
+} from '../__fixtures__/tenant-provisioning';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +44,11 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
   const head = chainHead('tenant');
 
   async function tenantId(slug: string): Promise<string> {
-    const [row] = await control.query<{ id: string }>('SELECT id::text AS id FROM registry_tenants WHERE slug = $1', [slug], REGISTRY);
+    const [row] = await control.query<{ id: string }>(
+      'SELECT id::text AS id FROM registry_tenants WHERE slug = $1',
+      [slug],
+      REGISTRY,
+    );
     return row?.id ?? '';
   }
 
@@ -94,8 +110,15 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
 
   it('migrates a provisioning tenant on request with an owner lease, records the version and replies', async () => {
     const id = await tenantId('newco');
-    const reply = await ask(encodeMessage({ tenantId: id, slug: 'newco', jobId: '11111111-1111-4111-8111-111111111111' }));
-    expect(reply).toEqual({ tenantId: id, ok: true, applied: chainMigrations('tenant').map((m) => m.name), version: head });
+    const reply = await ask(
+      encodeMessage({ tenantId: id, slug: 'newco', jobId: '11111111-1111-4111-8111-111111111111' }),
+    );
+    expect(reply).toEqual({
+      tenantId: id,
+      ok: true,
+      applied: chainMigrations('tenant').map((m) => m.name),
+      version: head,
+    });
     const owners = await tenants.query<{ tableowner: string }>(
       `SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`,
       [],
@@ -113,7 +136,12 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
 
   it('a repeated request reads the database again and applies nothing', async () => {
     const id = await tenantId('newco');
-    expect(await ask(encodeMessage({ tenantId: id, slug: 'newco' }))).toEqual({ tenantId: id, ok: true, applied: [], version: head });
+    expect(await ask(encodeMessage({ tenantId: id, slug: 'newco' }))).toEqual({
+      tenantId: id,
+      ok: true,
+      applied: [],
+      version: head,
+    });
   });
 
   it('malformed requests get an INVALID_REQUEST reply and the responder keeps serving', async () => {
@@ -125,7 +153,10 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
     const id = await tenantId('newco');
     const badSlug = await ask(encodeMessage({ tenantId: id, slug: 'New-Co' }));
     expect(badSlug).toMatchObject({ tenantId: id, ok: false });
-    expect(badSlug.error).toEqual({ code: 'INVALID_REQUEST', message: 'MigrateTenantRequest is invalid: slug must match ^[a-z][a-z0-9_]{0,39}$' });
+    expect(badSlug.error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'MigrateTenantRequest is invalid: slug must match ^[a-z][a-z0-9_]{0,39}$',
+    });
 
     const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(health.status).toBe(200);
@@ -147,7 +178,8 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
     expect(reply).toMatchObject({ tenantId: frozen, ok: false, applied: [], version: null });
     expect(reply.error).toEqual({
       code: 'TENANT_NOT_MIGRATABLE',
-      message: 'tenant frozen is suspended; only provisioning, active, failed tenants are migrated on request',
+      message:
+        'tenant frozen is suspended; only provisioning, active, failed tenants are migrated on request',
     });
   });
 });

@@ -1,4 +1,9 @@
-import { encodeMessage, MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP, type MigrateTenantReply } from '@sysmanage/contracts';
+import {
+  encodeMessage,
+  MIGRATE_TENANT_SUBJECT,
+  MIGRATOR_QUEUE_GROUP,
+  type MigrateTenantReply,
+} from '@sysmanage/contracts';
 import type { Msg, NatsConnection, SubscriptionOptions } from 'nats';
 import type { Logger } from 'pino';
 import { TenantMigrationResponder } from './tenant-migration.responder';
@@ -22,7 +27,11 @@ function harness(migrate: TenantMigrationService['migrate']) {
   const log = (msg: string): void => {
     logs.push(msg);
   };
-  const logger = { info: (_: unknown, m: string) => log(m), warn: (_: unknown, m: string) => log(m), error: (_: unknown, m: string) => log(m) } as unknown as Logger;
+  const logger = {
+    info: (_: unknown, m: string) => log(m),
+    warn: (_: unknown, m: string) => log(m),
+    error: (_: unknown, m: string) => log(m),
+  } as unknown as Logger;
   const responder = new TenantMigrationResponder(nc, { migrate } as TenantMigrationService, logger);
   responder.onApplicationBootstrap();
   async function send(data: Uint8Array): Promise<MigrateTenantReply> {
@@ -38,7 +47,14 @@ function harness(migrate: TenantMigrationService['migrate']) {
       options?.callback?.(null, msg);
     });
   }
-  return { responder, send, logs, subject: () => subject, queue: () => options?.queue, unsubscribed: () => unsubscribed };
+  return {
+    responder,
+    send,
+    logs,
+    subject: () => subject,
+    queue: () => options?.queue,
+    unsubscribed: () => unsubscribed,
+  };
 }
 
 describe('TenantMigrationResponder', () => {
@@ -46,7 +62,12 @@ describe('TenantMigrationResponder', () => {
     const h = harness(async (req) => ({ tenantId: req.tenantId, ok: true, applied: ['A1'], version: 'A1' }));
     expect(h.subject()).toBe(MIGRATE_TENANT_SUBJECT);
     expect(h.queue()).toBe(MIGRATOR_QUEUE_GROUP);
-    expect(await h.send(encodeMessage({ tenantId: ID, slug: 'acme' }))).toEqual({ tenantId: ID, ok: true, applied: ['A1'], version: 'A1' });
+    expect(await h.send(encodeMessage({ tenantId: ID, slug: 'acme' }))).toEqual({
+      tenantId: ID,
+      ok: true,
+      applied: ['A1'],
+      version: 'A1',
+    });
   });
 
   it('a throwing service (e.g. the registry is down) becomes an UNEXPECTED error reply, not a crash', async () => {
@@ -58,7 +79,10 @@ describe('TenantMigrationResponder', () => {
       ok: false,
       applied: [],
       version: null,
-      error: { code: 'UNEXPECTED', message: 'migrating tenant acme failed: connect ECONNREFUSED 127.0.0.1:5432' },
+      error: {
+        code: 'UNEXPECTED',
+        message: 'migrating tenant acme failed: connect ECONNREFUSED 127.0.0.1:5432',
+      },
     });
     expect(h.logs).toContain('migrate-tenant request failed');
   });

@@ -22,7 +22,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function echoedTenantId(data: Uint8Array): string {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(data));
-    const id = typeof parsed === 'object' && parsed !== null ? (parsed as { tenantId?: unknown }).tenantId : undefined;
+    const id =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { tenantId?: unknown }).tenantId : undefined;
     return typeof id === 'string' && UUID.test(id) ? id : NIL_UUID;
   } catch {
     return NIL_UUID;
@@ -59,7 +60,10 @@ export class TenantMigrationResponder implements OnApplicationBootstrap, OnAppli
         this.inFlight.add(work);
       },
     });
-    this.logger.info({ context: 'MigrateTenant', subject: MIGRATE_TENANT_SUBJECT, queue: MIGRATOR_QUEUE_GROUP }, 'migrate-tenant responder subscribed');
+    this.logger.info(
+      { context: 'MigrateTenant', subject: MIGRATE_TENANT_SUBJECT, queue: MIGRATOR_QUEUE_GROUP },
+      'migrate-tenant responder subscribed',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,13 +75,19 @@ export class TenantMigrationResponder implements OnApplicationBootstrap, OnAppli
   private async handle(msg: Msg): Promise<void> {
     const reply = await this.answer(msg.data);
     if (msg.reply === undefined || msg.reply === '') {
-      this.logger.warn({ context: 'MigrateTenant', tenantId: reply.tenantId }, 'migrate-tenant request without a reply subject; result not sent');
+      this.logger.warn(
+        { context: 'MigrateTenant', tenantId: reply.tenantId },
+        'migrate-tenant request without a reply subject; result not sent',
+      );
       return;
     }
     try {
       msg.respond(encodeMessage(reply));
     } catch (err) {
-      this.logger.error({ context: 'MigrateTenant', tenantId: reply.tenantId, err: errorMessage(err) }, 'could not send the reply');
+      this.logger.error(
+        { context: 'MigrateTenant', tenantId: reply.tenantId, err: errorMessage(err) },
+        'could not send the reply',
+      );
     }
   }
 
@@ -90,16 +100,33 @@ export class TenantMigrationResponder implements OnApplicationBootstrap, OnAppli
       this.logger.warn({ context: 'MigrateTenant', err: message }, 'invalid migrate-tenant request');
       return failureReply(echoedTenantId(data), MigratorErrorCode.INVALID_REQUEST, message);
     }
-    const fields = { context: 'MigrateTenant', tenantId: request.tenantId, tenant: request.slug, jobId: request.jobId };
+    const fields = {
+      context: 'MigrateTenant',
+      tenantId: request.tenantId,
+      tenant: request.slug,
+      jobId: request.jobId,
+    };
     this.logger.info(fields, 'migrating tenant database on request');
     try {
       const reply = await this.service.migrate(request);
-      if (reply.ok) this.logger.info({ ...fields, applied: reply.applied.length, version: reply.version }, 'tenant database migrated');
-      else this.logger.warn({ ...fields, code: reply.error?.code, err: reply.error?.message }, 'tenant database not migrated');
+      if (reply.ok)
+        this.logger.info(
+          { ...fields, applied: reply.applied.length, version: reply.version },
+          'tenant database migrated',
+        );
+      else
+        this.logger.warn(
+          { ...fields, code: reply.error?.code, err: reply.error?.message },
+          'tenant database not migrated',
+        );
       return reply;
     } catch (err) {
       this.logger.error({ ...fields, err: errorMessage(err) }, 'migrate-tenant request failed');
-      return failureReply(request.tenantId, 'UNEXPECTED', `migrating tenant ${request.slug} failed: ${errorMessage(err)}`);
+      return failureReply(
+        request.tenantId,
+        'UNEXPECTED',
+        `migrating tenant ${request.slug} failed: ${errorMessage(err)}`,
+      );
     }
   }
 }

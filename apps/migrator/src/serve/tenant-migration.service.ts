@@ -36,7 +36,11 @@ export class TenantMigrationService {
   async migrate(request: MigrateTenantRequest): Promise<MigrateTenantReply> {
     const placement = await this.placements.find(request.tenantId);
     if (placement === null) {
-      return failureReply(request.tenantId, MigratorErrorCode.TENANT_NOT_FOUND, `tenant ${request.tenantId} has no placement in the registry`);
+      return failureReply(
+        request.tenantId,
+        MigratorErrorCode.TENANT_NOT_FOUND,
+        `tenant ${request.tenantId} has no placement in the registry`,
+      );
     }
     if (placement.slug !== request.slug) {
       return failureReply(

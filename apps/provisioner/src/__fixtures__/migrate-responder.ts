@@ -43,8 +43,13 @@ export function startMigrateResponder(options: MigrateResponderOptions): Migrate
       try {
         const request = validateMessage(MigrateTenantRequest, msg.data);
         tenantId = request.tenantId;
-        const placement = await options.registry.getRepository(RegistryPlacement).findOneByOrFail({ tenantId: request.tenantId });
-        const credential = await options.openBao.generateCredentials(options.databaseMount ?? 'database', placement.vaultOwnerRole);
+        const placement = await options.registry
+          .getRepository(RegistryPlacement)
+          .findOneByOrFail({ tenantId: request.tenantId });
+        const credential = await options.openBao.generateCredentials(
+          options.databaseMount ?? 'database',
+          placement.vaultOwnerRole,
+        );
         const ds = createChainDataSource('tenant', {
           host: options.host,
           port: options.port,
@@ -55,14 +60,22 @@ export function startMigrateResponder(options: MigrateResponderOptions): Migrate
         await ds.initialize();
         try {
           const applied = await ds.runMigrations({ transaction: 'each' });
-          const rows = await ds.query<Array<{ name: string }>>('SELECT name FROM tenant_migrations ORDER BY id DESC LIMIT 1');
+          const rows = await ds.query<Array<{ name: string }>>(
+            'SELECT name FROM tenant_migrations ORDER BY id DESC LIMIT 1',
+          );
           reply = { tenantId, ok: true, applied: applied.map((m) => m.name), version: rows[0]?.name ?? null };
         } finally {
           await ds.destroy();
           await options.openBao.revokeLease(credential.leaseId);
         }
       } catch (error) {
-        reply = { tenantId, ok: false, applied: [], version: null, error: { code: 'TEST_MIGRATOR', message: String(error) } };
+        reply = {
+          tenantId,
+          ok: false,
+          applied: [],
+          version: null,
+          error: { code: 'TEST_MIGRATOR', message: String(error) },
+        };
       }
       msg.respond(encodeMessage(reply));
     }

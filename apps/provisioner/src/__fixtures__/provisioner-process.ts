@@ -24,7 +24,11 @@ export interface ProvisionerProcess {
 }
 
 /** `node dist/apps/provisioner/src/main.js --config <path>` with extra environment; output appended to `logFile`. */
-export function startProvisionerProcess(configPath: string, env: NodeJS.ProcessEnv, logFile: string): ProvisionerProcess {
+export function startProvisionerProcess(
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): ProvisionerProcess {
   const child = spawn(process.execPath, [BUILT_MAIN, '--config', configPath], {
     cwd: WORKSPACE,
     env: { ...process.env, ...env },

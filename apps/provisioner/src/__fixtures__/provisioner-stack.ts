@@ -1,7 +1,19 @@
-import { MULTITENANT_SAAS, bootstrapDatabaseServer, bootstrapOpenBao, generateLicenseKeypair, signLicense } from '@sysmanage/tenancy';
+import {
+  MULTITENANT_SAAS,
+  bootstrapDatabaseServer,
+  bootstrapOpenBao,
+  generateLicenseKeypair,
+  signLicense,
+} from '@sysmanage/tenancy';
 import { OpenBaoClient } from '@sysmanage/openbao';
 import { createChainDataSource, RegistryDatabaseServer } from '@sysmanage/schema';
-import { TestEnvironment, writeTestConfig, type NatsInstance, type OpenBaoInstance, type PgInstance } from '@sysmanage/testing';
+import {
+  TestEnvironment,
+  writeTestConfig,
+  type NatsInstance,
+  type OpenBaoInstance,
+  type PgInstance,
+} from '@sysmanage/testing';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +45,12 @@ export interface ProvisionerStack {
 function writeLicense(dir: string): { licenseFile: string; licensePublicKeyFile: string } {
   const keys = generateLicenseKeypair();
   const license = signLicense(
-    { customer: 'provisioner tests', tiers: [MULTITENANT_SAAS], maxTenants: 100, expiresAt: new Date(Date.now() + 365 * 86_400_000) },
+    {
+      customer: 'provisioner tests',
+      tiers: [MULTITENANT_SAAS],
+      maxTenants: 100,
+      expiresAt: new Date(Date.now() + 365 * 86_400_000),
+    },
     keys.privateKeyPem,
   );
   const licenseFile = join(dir, 'license.json');
@@ -108,7 +125,10 @@ export async function startProvisionerStack(name: string): Promise<ProvisionerSt
 }
 
 /** A login for a service's AppRole (as its generated policies allow), for the in-test migrator. */
-export async function appRoleClient(stack: ProvisionerStack, service: 'migrator' | 'ingest'): Promise<OpenBaoClient> {
+export async function appRoleClient(
+  stack: ProvisionerStack,
+  service: 'migrator' | 'ingest',
+): Promise<OpenBaoClient> {
   const roleId = readFileSync(join(stack.appRoleDir, `${service}.role-id`), 'utf8').trim();
   const secretId = readFileSync(join(stack.appRoleDir, `${service}.secret-id`), 'utf8').trim();
   const login = await stack.root.loginAppRole(roleId, secretId);
@@ -116,7 +136,10 @@ export async function appRoleClient(stack: ProvisionerStack, service: 'migrator'
 }
 
 /** The in-test migrator for this stack, leasing owner credentials with the migrator's own AppRole. */
-export async function startStackMigrateResponder(stack: ProvisionerStack, nc: NatsConnection): Promise<MigrateResponder> {
+export async function startStackMigrateResponder(
+  stack: ProvisionerStack,
+  nc: NatsConnection,
+): Promise<MigrateResponder> {
   return startMigrateResponder({
     nc,
     openBao: await appRoleClient(stack, 'migrator'),

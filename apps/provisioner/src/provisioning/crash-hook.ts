@@ -5,7 +5,11 @@
  * ran and before the next step is recorded or the message acked: exactly a
  * crash at the worst moment, so the redelivery must repeat the step.
  */
-export function crashIfRequested(crashAfterStep: string | null, step: string, kill: () => void = killSelf): void {
+export function crashIfRequested(
+  crashAfterStep: string | null,
+  step: string,
+  kill: () => void = killSelf,
+): void {
   if (crashAfterStep === step) kill();
 }
 

@@ -11,17 +11,41 @@ const TENANT_ID = '0b3e9f5a-2d8c-4f1e-8a7b-5c6d7e8f9a10';
 const settings = { ...readWorkerSettings({}), maxAttempts: 3, backoffBaseMs: 100, backoffMaxMs: 1_000 };
 
 function command(overrides: Record<string, unknown> = {}): Uint8Array {
-  return encodeMessage({ jobId: JOB_ID, tenantId: TENANT_ID, action: 'provision', requestedAt: '2026-11-28T03:00:00.000Z', ...overrides });
+  return encodeMessage({
+    jobId: JOB_ID,
+    tenantId: TENANT_ID,
+    action: 'provision',
+    requestedAt: '2026-11-28T03:00:00.000Z',
+    ...overrides,
+  });
 }
 
 function harness(job: Partial<RegistryProvisioningJob> | null, attempts = 1, failAt: string | null = null) {
   const ran: string[] = [];
-  const stored = job === null ? null : ({ id: JOB_ID, tenantId: TENANT_ID, kind: 'provision', step: null, status: 'queued', attempts: attempts - 1, lastError: null, ...job } as RegistryProvisioningJob);
+  const stored =
+    job === null
+      ? null
+      : ({
+          id: JOB_ID,
+          tenantId: TENANT_ID,
+          kind: 'provision',
+          step: null,
+          status: 'queued',
+          attempts: attempts - 1,
+          lastError: null,
+          ...job,
+        } as RegistryProvisioningJob);
   const tenant = { id: TENANT_ID, slug: 'acme', status: 'pending' } as RegistryTenant;
   const store: jest.Mocked<RunnerStore> = {
     findJob: jest.fn(async (_jobId: string) => stored),
     beginAttempt: jest.fn(async (_jobId: string) => attempts),
-    loadContext: jest.fn(async (j: RegistryProvisioningJob, keepDatabase: boolean): Promise<JobContext> => ({ job: j, tenant, placement: null, server: null, keepDatabase })),
+    loadContext: jest.fn(async (j: RegistryProvisioningJob, keepDatabase: boolean): Promise<JobContext> => ({
+      job: j,
+      tenant,
+      placement: null,
+      server: null,
+      keepDatabase,
+    })),
     recordStep: jest.fn(async (_jobId: string, _step: string) => undefined),
     recordError: jest.fn(async (_jobId: string, _step: string, _error: string) => undefined),
     fail: jest.fn(async (_jobId: string, _tenantId: string, _step: string, _error: string) => undefined),
@@ -74,15 +98,28 @@ describe('JobRunner', () => {
     expect(await h.runner.run(command())).toEqual({ kind: 'ack' });
     expect(h.store.fail).toHaveBeenCalledWith(JOB_ID, TENANT_ID, 'migrate', 'migrate exploded');
     expect(h.nc.publish).toHaveBeenCalledWith('sysmanage.tenant.events.failed', expect.any(Uint8Array));
-    const event = JSON.parse(new TextDecoder().decode(h.nc.publish.mock.calls[0]![1] as Uint8Array)) as Record<string, unknown>;
-    expect(event).toMatchObject({ kind: 'failed', tenantId: TENANT_ID, slug: 'acme', status: 'failed', reason: 'migrate: migrate exploded' });
+    const event = JSON.parse(
+      new TextDecoder().decode(h.nc.publish.mock.calls[0]![1] as Uint8Array),
+    ) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      kind: 'failed',
+      tenantId: TENANT_ID,
+      slug: 'acme',
+      status: 'failed',
+      reason: 'migrate: migrate exploded',
+    });
   });
 
   it('a delivery beyond the attempt limit (the worker died during the last one) fails the job without running a step', async () => {
     const h = harness({ step: 'database', status: 'running', lastError: null }, 4);
     expect(await h.runner.run(command())).toEqual({ kind: 'ack' });
     expect(h.ran).toEqual([]);
-    expect(h.store.fail).toHaveBeenCalledWith(JOB_ID, TENANT_ID, 'database', 'gave up after 3 attempts: the worker stopped while working on it');
+    expect(h.store.fail).toHaveBeenCalledWith(
+      JOB_ID,
+      TENANT_ID,
+      'database',
+      'gave up after 3 attempts: the worker stopped while working on it',
+    );
   });
 
   it('acks a finished job without touching it', async () => {
@@ -93,7 +130,10 @@ describe('JobRunner', () => {
 
   it('drops an invalid command, an unknown job and a command that does not match its job', async () => {
     const invalid = await harness({}).runner.run(encodeMessage({ jobId: 'x', action: 'explode' }));
-    expect(invalid).toMatchObject({ kind: 'drop', reason: expect.stringMatching(/^ProvisioningCommand is invalid: /) });
+    expect(invalid).toMatchObject({
+      kind: 'drop',
+      reason: expect.stringMatching(/^ProvisioningCommand is invalid: /),
+    });
     expect(await harness(null).runner.run(command())).toEqual({
       kind: 'drop',
       reason: `provisioning job ${JOB_ID} is not in the registry (already removed or never recorded)`,

@@ -1,4 +1,8 @@
-import { PROVISIONER_CONSUMER, PROVISIONING_COMMANDS_SUBJECT, PROVISIONING_STREAM } from '@sysmanage/contracts';
+import {
+  PROVISIONER_CONSUMER,
+  PROVISIONING_COMMANDS_SUBJECT,
+  PROVISIONING_STREAM,
+} from '@sysmanage/contracts';
 import {
   AckPolicy,
   type Consumer,
@@ -46,7 +50,10 @@ async function ensureStream(jsm: JetStreamManager): Promise<void> {
  * than the job's attempts, so the delivery after the last attempt (the process
  * died during it) can still record the tenant as failed.
  */
-export async function ensureProvisioningConsumer(nc: NatsConnection, settings: ConsumerSettings): Promise<Consumer> {
+export async function ensureProvisioningConsumer(
+  nc: NatsConnection,
+  settings: ConsumerSettings,
+): Promise<Consumer> {
   const jsm = await nc.jetstreamManager();
   await ensureStream(jsm);
   const tuning = { ack_wait: nanos(settings.ackWaitMs), max_deliver: settings.maxAttempts + 1 };

@@ -28,7 +28,9 @@ export class ProvisioningWorker {
 
   async start(): Promise<void> {
     const consumer = await ensureProvisioningConsumer(this.nc, this.settings);
-    this.logger.log(`consuming provisioning commands (ack wait ${this.settings.ackWaitMs} ms, ${this.settings.maxAttempts} attempts)`);
+    this.logger.log(
+      `consuming provisioning commands (ack wait ${this.settings.ackWaitMs} ms, ${this.settings.maxAttempts} attempts)`,
+    );
     this.loop = this.consume(consumer);
   }
 
@@ -49,7 +51,9 @@ export class ProvisioningWorker {
         if (this.stopping || this.nc.isClosed()) break;
         // NATS restarting or the stream being recreated: wait and pull again.
         const delay = retryDelayMs({ ...this.settings, backoffBaseMs: 500, backoffMaxMs: 10_000 }, failures);
-        this.logger.warn(`pulling from the provisioning consumer failed (${describeError(error)}); retrying in ${delay} ms`);
+        this.logger.warn(
+          `pulling from the provisioning consumer failed (${describeError(error)}); retrying in ${delay} ms`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

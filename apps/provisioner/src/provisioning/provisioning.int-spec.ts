@@ -13,7 +13,13 @@ import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { MigrateResponder } from '../__fixtures__/migrate-responder';
-import { appRoleClient, startStackMigrateResponder, SERVER_NAME, startProvisionerStack, type ProvisionerStack } from '../__fixtures__/provisioner-stack';
+import {
+  appRoleClient,
+  startStackMigrateResponder,
+  SERVER_NAME,
+  startProvisionerStack,
+  type ProvisionerStack,
+} from '../__fixtures__/provisioner-stack';
 import { insertPlacedTenant, jobRow, queueJob, tenantRow, waitForJob } from '../__fixtures__/registry-rows';
 import { bootstrap } from '../main';
 
@@ -32,7 +38,13 @@ const sessionErrors = new WeakMap<Client, Error[]>();
 
 /** Connects as a leased login; resolves the connected client or rejects with PostgreSQL's error. */
 async function loginAs(stack: ProvisionerStack, cred: DatabaseCredential, database: string): Promise<Client> {
-  const client = new Client({ host: stack.pg.host, port: stack.pg.port, user: cred.username, password: cred.password, database });
+  const client = new Client({
+    host: stack.pg.host,
+    port: stack.pg.port,
+    user: cred.username,
+    password: cred.password,
+    database,
+  });
   const errors: Error[] = [];
   sessionErrors.set(client, errors);
   client.on('error', (error) => errors.push(error));
@@ -75,7 +87,11 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     responder = await startStackMigrateResponder(stack, nc);
     ingestBao = await appRoleClient(stack, 'ingest');
 
-    const started = await bootstrap(['--config', stack.configPath], {}, { logDestination: { write: (line: string) => void logLines.push(line) } });
+    const started = await bootstrap(
+      ['--config', stack.configPath],
+      {},
+      { logDestination: { write: (line: string) => void logLines.push(line) } },
+    );
     expect(started.exitCode).toBe(0);
     app = started.app!;
 
@@ -85,7 +101,14 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
       await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.PROVISION);
     }
     for (const slug of ['alpha', 'bravo']) {
-      const job = await waitForJob(stack.registry, (await stack.registry.query(`SELECT id FROM registry_provisioning_jobs WHERE tenant_id = $1`, [tenants[slug]]))[0].id);
+      const job = await waitForJob(
+        stack.registry,
+        (
+          await stack.registry.query(`SELECT id FROM registry_provisioning_jobs WHERE tenant_id = $1`, [
+            tenants[slug],
+          ])
+        )[0].id,
+      );
       expect(job).toMatchObject({ status: 'succeeded', step: 'activate', attempts: 1, lastError: null });
     }
   });
@@ -99,7 +122,11 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
 
   it('provisions alpha and bravo: active, database owned by the owner group, hosts table owned by it, one migrate request each', async () => {
     for (const slug of ['alpha', 'bravo']) {
-      expect(await tenantRow(stack.registry, tenants[slug]!)).toMatchObject({ status: 'active', failedStep: null, lastError: null });
+      expect(await tenantRow(stack.registry, tenants[slug]!)).toMatchObject({
+        status: 'active',
+        failedStep: null,
+        lastError: null,
+      });
       const [db] = await stack.pg.query<{ owner: string; acl: string }>(
         `SELECT pg_get_userbyid(datdba) AS owner, datacl::text AS acl FROM pg_database WHERE datname = $1`,
         [`tenant_${slug}`],
@@ -108,22 +135,43 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
       // PUBLIC (an entry starting with '=') has nothing; the two groups may connect.
       expect(db?.acl).not.toMatch(/[{,]=/);
       expect(db?.acl).toContain(`tenant_${slug}_app=c/`);
-      const [hosts] = await stack.pg.query<{ tableowner: string }>(`SELECT tableowner FROM pg_tables WHERE tablename = 'hosts'`, [], `tenant_${slug}`);
+      const [hosts] = await stack.pg.query<{ tableowner: string }>(
+        `SELECT tableowner FROM pg_tables WHERE tablename = 'hosts'`,
+        [],
+        `tenant_${slug}`,
+      );
       expect(hosts?.tableowner).toBe(`tenant_${slug}_owner`);
     }
     expect(responder.requests()).toBe(2);
-    const activated = events.filter((e) => e.kind === 'provisioned').map((e) => [e.slug, e.status]).sort();
-    expect(activated).toEqual([['alpha', 'active'], ['bravo', 'active']]);
+    const activated = events
+      .filter((e) => e.kind === 'provisioned')
+      .map((e) => [e.slug, e.status])
+      .sort();
+    expect(activated).toEqual([
+      ['alpha', 'active'],
+      ['bravo', 'active'],
+    ]);
   });
 
   it('writes both OpenBAO roles per tenant with the documented statements and TTLs, and the generated policies name both tenants', async () => {
     const app = await stack.root.readDatabaseRole('database', 'tenant-alpha-app');
     expect(app).toMatchObject({ dbName: SERVER_NAME, defaultTtl: 3600, maxTtl: 86400 });
-    expect(app?.creationStatements.join(' ')).toMatch(/VALID UNTIL '\{\{expiration\}\}' IN ROLE "tenant_alpha_app"/);
-    expect(app?.revocationStatements.join(' ')).toMatch(/pg_terminate_backend[\s\S]*DROP ROLE IF EXISTS "\{\{name\}\}"/);
-    expect(await stack.root.readDatabaseRole('database', 'tenant-alpha-owner')).toMatchObject({ defaultTtl: 600, maxTtl: 3600 });
-    expect(await stack.root.readPolicy('sysmanage-ingest-tenants')).toMatch(/database\/creds\/tenant-alpha-app[\s\S]*database\/creds\/tenant-bravo-app/);
-    expect(await stack.root.readPolicy('sysmanage-migrator-tenants')).toContain('database/creds/tenant-bravo-owner');
+    expect(app?.creationStatements.join(' ')).toMatch(
+      /VALID UNTIL '\{\{expiration\}\}' IN ROLE "tenant_alpha_app"/,
+    );
+    expect(app?.revocationStatements.join(' ')).toMatch(
+      /pg_terminate_backend[\s\S]*DROP ROLE IF EXISTS "\{\{name\}\}"/,
+    );
+    expect(await stack.root.readDatabaseRole('database', 'tenant-alpha-owner')).toMatchObject({
+      defaultTtl: 600,
+      maxTtl: 3600,
+    });
+    expect(await stack.root.readPolicy('sysmanage-ingest-tenants')).toMatch(
+      /database\/creds\/tenant-alpha-app[\s\S]*database\/creds\/tenant-bravo-app/,
+    );
+    expect(await stack.root.readPolicy('sysmanage-migrator-tenants')).toContain(
+      'database/creds/tenant-bravo-owner',
+    );
   });
 
   it('isolation: a leased tenant-alpha-app login does DML in tenant_alpha, no DDL, and is refused by tenant_bravo and postgres', async () => {
@@ -131,8 +179,13 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     const client = await loginAs(stack, cred, 'tenant_alpha');
     try {
       const id = randomUUID();
-      await client.query(`INSERT INTO hosts (id, hostname, machine_id) VALUES ($1, 'web-1', $2)`, [id, `m-${id}`]);
-      expect((await client.query('SELECT hostname FROM hosts WHERE id = $1', [id])).rows).toEqual([{ hostname: 'web-1' }]);
+      await client.query(`INSERT INTO hosts (id, hostname, machine_id) VALUES ($1, 'web-1', $2)`, [
+        id,
+        `m-${id}`,
+      ]);
+      expect((await client.query('SELECT hostname FROM hosts WHERE id = $1', [id])).rows).toEqual([
+        { hostname: 'web-1' },
+      ]);
       const ddl = await refusal(client.query('CREATE TABLE sneaky (id int)'));
       expect(ddl.code).toBe('42501');
     } finally {
@@ -141,7 +194,9 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     expect((await refusal(loginAs(stack, cred, 'tenant_bravo'))).code).toBe('42501');
     expect((await refusal(loginAs(stack, cred, 'postgres'))).code).toBe('42501');
     // ingest's policy does not reach owner credentials.
-    expect((await refusal(ingestBao.generateCredentials('database', 'tenant-alpha-owner'))).message).toMatch(/403|permission denied/i);
+    expect((await refusal(ingestBao.generateCredentials('database', 'tenant-alpha-owner'))).message).toMatch(
+      /403|permission denied/i,
+    );
     await stack.root.revokeLease(cred.leaseId);
   });
 
@@ -166,15 +221,22 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     const denied = await refusal(loginAs(stack, cred, 'tenant_alpha'));
     expect(denied.code).toBe('42501');
     expect(denied.message).toContain('permission denied for database "tenant_alpha"');
-    expect(events).toContainEqual(expect.objectContaining({ kind: 'suspended', slug: 'alpha', status: 'suspended' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'suspended', slug: 'alpha', status: 'suspended' }),
+    );
 
     const resume = await queueJob(stack.registry, nc, tenants['alpha']!, ProvisioningAction.RESUME);
-    expect(await waitForJob(stack.registry, resume.id)).toMatchObject({ status: 'succeeded', step: 'resume' });
+    expect(await waitForJob(stack.registry, resume.id)).toMatchObject({
+      status: 'succeeded',
+      step: 'resume',
+    });
     expect(await tenantRow(stack.registry, tenants['alpha']!)).toMatchObject({ status: 'active' });
     const again = await loginAs(stack, cred, 'tenant_alpha');
     expect((await again.query('SELECT count(*)::int AS n FROM hosts')).rows[0].n).toBeGreaterThanOrEqual(1);
     await again.end();
-    expect(events).toContainEqual(expect.objectContaining({ kind: 'resumed', slug: 'alpha', status: 'active' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'resumed', slug: 'alpha', status: 'active' }),
+    );
     await stack.root.revokeLease(cred.leaseId);
   });
 
@@ -185,18 +247,31 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     expect(await waitForJob(stack.registry, job.id)).toBeNull();
     await open.end().catch(() => undefined);
 
-    expect(await stack.pg.query(`SELECT datname FROM pg_database WHERE datname = 'tenant_bravo'`)).toEqual([]);
-    expect(await stack.pg.query(`SELECT rolname FROM pg_roles WHERE rolname IN ('tenant_bravo_owner', 'tenant_bravo_app', $1)`, [cred.username])).toEqual([]);
+    expect(await stack.pg.query(`SELECT datname FROM pg_database WHERE datname = 'tenant_bravo'`)).toEqual(
+      [],
+    );
+    expect(
+      await stack.pg.query(
+        `SELECT rolname FROM pg_roles WHERE rolname IN ('tenant_bravo_owner', 'tenant_bravo_app', $1)`,
+        [cred.username],
+      ),
+    ).toEqual([]);
     expect(await stack.root.readDatabaseRole('database', 'tenant-bravo-app')).toBeNull();
     expect(await stack.root.readDatabaseRole('database', 'tenant-bravo-owner')).toBeNull();
     expect(await stack.root.lookupLease(cred.leaseId)).toBeNull();
     expect(await tenantRow(stack.registry, tenants['bravo']!)).toBeNull();
-    expect(await stack.registry.getRepository(RegistryPlacement).findOneBy({ tenantId: tenants['bravo']! })).toBeNull();
-    expect(await stack.registry.getRepository(RegistryTenantDbVersion).findBy({ tenantId: tenants['bravo']! })).toEqual([]);
+    expect(
+      await stack.registry.getRepository(RegistryPlacement).findOneBy({ tenantId: tenants['bravo']! }),
+    ).toBeNull();
+    expect(
+      await stack.registry.getRepository(RegistryTenantDbVersion).findBy({ tenantId: tenants['bravo']! }),
+    ).toEqual([]);
     const policy = await stack.root.readPolicy('sysmanage-ingest-tenants');
     expect(policy).toContain('tenant-alpha-app');
     expect(policy).not.toContain('tenant-bravo-app');
-    expect(events).toContainEqual(expect.objectContaining({ kind: 'deleted', slug: 'bravo', status: 'deleted' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'deleted', slug: 'bravo', status: 'deleted' }),
+    );
     // tenant alpha is untouched.
     expect(await tenantRow(stack.registry, tenants['alpha']!)).toMatchObject({ status: 'active' });
   });
@@ -205,7 +280,9 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     const tenant = await insertPlacedTenant(stack.registry, 'kept', stack.server);
     const provision = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.PROVISION);
     expect(await waitForJob(stack.registry, provision.id)).toMatchObject({ status: 'succeeded' });
-    const job = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.DEPROVISION, { keepDatabase: true });
+    const job = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.DEPROVISION, {
+      keepDatabase: true,
+    });
     expect(await waitForJob(stack.registry, job.id)).toBeNull();
     const [db] = await stack.pg.query<{ owner: string; acl: string }>(
       `SELECT pg_get_userbyid(datdba) AS owner, datacl::text AS acl FROM pg_database WHERE datname = 'tenant_kept'`,
@@ -235,11 +312,15 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     const job = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.PROVISION);
     const finished = await waitForJob(stack.registry, job.id);
     expect(finished).toMatchObject({ status: 'failed', step: 'database', attempts: 3 });
-    expect(finished?.lastError).toMatch(/^DATABASE_FAILED: cannot connect to database server pg-dead \(127\.0\.0\.1:1\) database postgres as sysmanage_provisioner: .*ECONNREFUSED/);
+    expect(finished?.lastError).toMatch(
+      /^DATABASE_FAILED: cannot connect to database server pg-dead \(127\.0\.0\.1:1\) database postgres as sysmanage_provisioner: .*ECONNREFUSED/,
+    );
     const row = await tenantRow(stack.registry, tenant.id);
     expect(row).toMatchObject({ status: 'failed', failedStep: 'database' });
     expect(row?.lastError).toBe(finished?.lastError);
-    expect(events).toContainEqual(expect.objectContaining({ kind: 'failed', slug: 'doomed', status: 'failed' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'failed', slug: 'doomed', status: 'failed' }),
+    );
     expect(logLines.join('\n')).not.toContain('irrelevant');
   });
 
@@ -259,11 +340,15 @@ describe('provisioning saga (real PostgreSQL with scram, NATS JetStream, Vault)'
     const job = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.PROVISION);
     const finished = await waitForJob(stack.registry, job.id);
     expect(finished).toMatchObject({ status: 'failed', step: 'openbao' });
-    expect(finished?.lastError).toContain('SERVER_NOT_BOOTSTRAPPED: OpenBAO has no connection database/config/pg-unbooted: run make provision-bootstrap');
+    expect(finished?.lastError).toContain(
+      'SERVER_NOT_BOOTSTRAPPED: OpenBAO has no connection database/config/pg-unbooted: run make provision-bootstrap',
+    );
   });
 
   it('drops a command that is not a valid ProvisioningCommand and keeps working', async () => {
-    await nc.jetstream().publish(PROVISIONING_COMMANDS_SUBJECT, encodeMessage({ jobId: 'nope', action: 'explode' }));
+    await nc
+      .jetstream()
+      .publish(PROVISIONING_COMMANDS_SUBJECT, encodeMessage({ jobId: 'nope', action: 'explode' }));
     const tenant = await insertPlacedTenant(stack.registry, 'after_junk', stack.server);
     const job = await queueJob(stack.registry, nc, tenant.id, ProvisioningAction.PROVISION);
     expect(await waitForJob(stack.registry, job.id)).toMatchObject({ status: 'succeeded' });

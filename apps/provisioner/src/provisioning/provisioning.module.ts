@@ -41,7 +41,8 @@ class ProvisioningWorkerLifecycle implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     const settings = readWorkerSettings(process.env);
-    if (settings.crashAfterStep !== null) this.logger.warn(`TEST HOOK: the process kills itself after step ${settings.crashAfterStep}`);
+    if (settings.crashAfterStep !== null)
+      this.logger.warn(`TEST HOOK: the process kills itself after step ${settings.crashAfterStep}`);
     const { vault, logger } = this.options;
     this.openBao = await OpenBaoClient.fromConfig(vault, { logger: logger.child({ context: 'OpenBao' }) });
     const store = new JobStore(this.ds);
@@ -85,7 +86,10 @@ export class ProvisioningModule {
     }
     return {
       module: ProvisioningModule,
-      providers: [{ provide: WORKER_OPTIONS, useValue: { vault: config.vault, logger } }, ProvisioningWorkerLifecycle],
+      providers: [
+        { provide: WORKER_OPTIONS, useValue: { vault: config.vault, logger } },
+        ProvisioningWorkerLifecycle,
+      ],
     };
   }
 }

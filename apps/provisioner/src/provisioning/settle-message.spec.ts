@@ -37,7 +37,9 @@ describe('settleMessage', () => {
 
   it('naks with the runner delay for a retry', async () => {
     const msg = fakeMessage();
-    await settleMessage(msg, { run: async () => ({ kind: 'retry', delayMs: 750 }) }, settings, { error: jest.fn() });
+    await settleMessage(msg, { run: async () => ({ kind: 'retry', delayMs: 750 }) }, settings, {
+      error: jest.fn(),
+    });
     expect(msg.nak).toHaveBeenCalledWith(750);
     expect(msg.ack).not.toHaveBeenCalled();
   });
@@ -45,15 +47,27 @@ describe('settleMessage', () => {
   it('terms a command that can never succeed and logs why', async () => {
     const msg = fakeMessage();
     const logger = { error: jest.fn() };
-    await settleMessage(msg, { run: async () => ({ kind: 'drop', reason: 'ProvisioningCommand is invalid: x' }) }, settings, logger);
+    await settleMessage(
+      msg,
+      { run: async () => ({ kind: 'drop', reason: 'ProvisioningCommand is invalid: x' }) },
+      settings,
+      logger,
+    );
     expect(msg.term).toHaveBeenCalledWith('ProvisioningCommand is invalid: x');
-    expect(logger.error).toHaveBeenCalledWith('dropping provisioning command: ProvisioningCommand is invalid: x');
+    expect(logger.error).toHaveBeenCalledWith(
+      'dropping provisioning command: ProvisioningCommand is invalid: x',
+    );
   });
 
   it('naks with backoff by delivery count when nothing could be recorded (registry down)', async () => {
     const msg = fakeMessage(2);
     const logger = { error: jest.fn() };
-    await settleMessage(msg, { run: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) }, settings, logger);
+    await settleMessage(
+      msg,
+      { run: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) },
+      settings,
+      logger,
+    );
     expect(msg.nak).toHaveBeenCalledWith(400);
     expect(logger.error).toHaveBeenCalledWith(
       'provisioning command could not be processed (connect ECONNREFUSED 127.0.0.1:5432); redelivery in 400 ms',

@@ -31,7 +31,9 @@ export async function settleMessage(
   } catch (error) {
     // The registry itself failed (nothing could be recorded): try again later, the job resumes where it was.
     const delayMs = retryDelayMs(settings, msg.info.redeliveryCount + 1);
-    logger.error(`provisioning command could not be processed (${describeError(error)}); redelivery in ${delayMs} ms`);
+    logger.error(
+      `provisioning command could not be processed (${describeError(error)}); redelivery in ${delayMs} ms`,
+    );
     disposition = { kind: 'retry', delayMs };
   } finally {
     clearInterval(heartbeat);

@@ -46,14 +46,19 @@ export class JobStore {
     const rows = result.raw as Array<{ attempts: number }>;
     const attempts = rows[0]?.attempts;
     if (attempts === undefined) {
-      throw new ProvisionerError(ProvisionerErrorCode.REGISTRY_STATE, `provisioning job ${jobId} disappeared`);
+      throw new ProvisionerError(
+        ProvisionerErrorCode.REGISTRY_STATE,
+        `provisioning job ${jobId} disappeared`,
+      );
     }
     return attempts;
   }
 
   /** The step about to run; a redelivery resumes here. */
   async recordStep(jobId: string, step: string): Promise<void> {
-    await this.ds.getRepository(RegistryProvisioningJob).update({ id: jobId }, { step, updatedAt: new Date() });
+    await this.ds
+      .getRepository(RegistryProvisioningJob)
+      .update({ id: jobId }, { step, updatedAt: new Date() });
   }
 
   async recordError(jobId: string, step: string, error: string): Promise<void> {
@@ -63,17 +68,23 @@ export class JobStore {
   }
 
   async setTenantStatus(tenantId: string, status: TenantStatus): Promise<void> {
-    await this.ds.getRepository(RegistryTenant).update({ id: tenantId }, { status, failedStep: null, lastError: null });
+    await this.ds
+      .getRepository(RegistryTenant)
+      .update({ id: tenantId }, { status, failedStep: null, lastError: null });
   }
 
   /** The job's final success: tenant status and job state in one transaction. */
   async succeed(jobId: string, tenantId: string, status: TenantStatus): Promise<void> {
     await this.ds.transaction(async (tx) => {
-      await tx.getRepository(RegistryTenant).update({ id: tenantId }, { status, failedStep: null, lastError: null });
-      await tx.getRepository(RegistryProvisioningJob).update(
-        { id: jobId },
-        { status: 'succeeded', lastError: null, updatedAt: new Date(), finishedAt: new Date() },
-      );
+      await tx
+        .getRepository(RegistryTenant)
+        .update({ id: tenantId }, { status, failedStep: null, lastError: null });
+      await tx
+        .getRepository(RegistryProvisioningJob)
+        .update(
+          { id: jobId },
+          { status: 'succeeded', lastError: null, updatedAt: new Date(), finishedAt: new Date() },
+        );
     });
   }
 
@@ -83,10 +94,12 @@ export class JobStore {
       await tx
         .getRepository(RegistryTenant)
         .update({ id: tenantId }, { status: 'failed', failedStep: step, lastError: error });
-      await tx.getRepository(RegistryProvisioningJob).update(
-        { id: jobId },
-        { status: 'failed', step, lastError: error, updatedAt: new Date(), finishedAt: new Date() },
-      );
+      await tx
+        .getRepository(RegistryProvisioningJob)
+        .update(
+          { id: jobId },
+          { status: 'failed', step, lastError: error, updatedAt: new Date(), finishedAt: new Date() },
+        );
     });
   }
 

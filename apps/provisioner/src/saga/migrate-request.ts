@@ -31,7 +31,10 @@ export async function requestTenantMigration(
   const reply = validateMessage(MigrateTenantReply, data);
   if (!reply.ok) {
     const reason = reply.error ? `${reply.error.code}: ${reply.error.message}` : 'no reason given';
-    throw new ProvisionerError(ProvisionerErrorCode.MIGRATE_FAILED, `the migrator failed tenant ${request.slug}: ${reason}`);
+    throw new ProvisionerError(
+      ProvisionerErrorCode.MIGRATE_FAILED,
+      `the migrator failed tenant ${request.slug}: ${reason}`,
+    );
   }
   return reply;
 }

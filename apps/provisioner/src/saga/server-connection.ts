@@ -56,7 +56,11 @@ export const DUPLICATE_OBJECT = '42710';
 export const DUPLICATE_DATABASE = '42P04';
 
 /** Runs `sql`, treating the given SQLSTATEs as "already done". */
-export async function executeTolerating(client: Client, sql: string, tolerated: readonly string[]): Promise<void> {
+export async function executeTolerating(
+  client: Client,
+  sql: string,
+  tolerated: readonly string[],
+): Promise<void> {
   try {
     await client.query(sql);
   } catch (error) {

@@ -29,7 +29,11 @@ async function createGroupRole(client: Client, role: string): Promise<void> {
  * groups, the database owned by the owner group (PostgreSQL 15 wants the
  * creator to be a member of the new owner), nobody but the groups may connect.
  */
-export async function createTenantDatabase(client: Client, names: TenantDatabaseNames, provisionerRole: string): Promise<void> {
+export async function createTenantDatabase(
+  client: Client,
+  names: TenantDatabaseNames,
+  provisionerRole: string,
+): Promise<void> {
   const db = quoteIdent(names.databaseName);
   const owner = quoteIdent(names.ownerRole);
   const app = quoteIdent(names.appRole);
@@ -56,7 +60,9 @@ export async function grantTenantDefaults(client: Client, names: TenantDatabaseN
   await client.query(
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
   );
-  await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`);
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+  );
   // Tables that already exist (a redelivered job after a migration) get the same grants.
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
@@ -93,7 +99,11 @@ export async function grantConnect(client: Client, names: TenantDatabaseNames): 
  * raced in), then the two groups. With keepDatabase the database and the
  * groups stay (the owner group owns it), closed to both groups.
  */
-export async function dropTenantDatabase(client: Client, names: TenantDatabaseNames, keepDatabase: boolean): Promise<void> {
+export async function dropTenantDatabase(
+  client: Client,
+  names: TenantDatabaseNames,
+  keepDatabase: boolean,
+): Promise<void> {
   if (keepDatabase) {
     await revokeConnect(client, names);
     return;

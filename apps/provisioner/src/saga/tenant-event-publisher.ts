@@ -1,4 +1,10 @@
-import { encodeMessage, type TenantEvent, TenantEventKind, tenantEventSubject, TenantStatus } from '@sysmanage/contracts';
+import {
+  encodeMessage,
+  type TenantEvent,
+  TenantEventKind,
+  tenantEventSubject,
+  TenantStatus,
+} from '@sysmanage/contracts';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 

@@ -66,7 +66,11 @@ export class TenantSagas {
     }
   }
 
-  private async asProvisioner<T>(server: RegistryDatabaseServer, database: string, work: (client: Client) => Promise<T>): Promise<T> {
+  private async asProvisioner<T>(
+    server: RegistryDatabaseServer,
+    database: string,
+    work: (client: Client) => Promise<T>,
+  ): Promise<T> {
     const credentials = await readServerCredentials(this.deps.openBao, server.name, this.deps.kvMount);
     return withServerConnection(server, credentials, database, work);
   }
@@ -75,7 +79,8 @@ export class TenantSagas {
     name: 'reserve',
     run: async (ctx) => {
       placed(ctx);
-      if (ctx.tenant.status !== 'provisioning') await this.deps.store.setTenantStatus(ctx.tenant.id, 'provisioning');
+      if (ctx.tenant.status !== 'provisioning')
+        await this.deps.store.setTenantStatus(ctx.tenant.id, 'provisioning');
     },
   };
 
@@ -100,7 +105,9 @@ export class TenantSagas {
       await assertServerConnection(this.deps.openBao, this.deps.databaseMount, server.name);
       await writeTenantVaultRoles(this.deps.openBao, this.deps.databaseMount, server.name, placement);
       const slugs = await this.deps.store.credentialSlugs();
-      await writeTenantCredsPolicies(this.deps.openBao, [...slugs, ctx.tenant.slug], { databaseMount: this.deps.databaseMount });
+      await writeTenantCredsPolicies(this.deps.openBao, [...slugs, ctx.tenant.slug], {
+        databaseMount: this.deps.databaseMount,
+      });
     },
   };
 
@@ -124,10 +131,20 @@ export class TenantSagas {
   };
 
   /** Suspend: CONNECT revoked from both groups and every session ended; event `suspended`. */
-  private readonly suspend = this.connectStep('suspend', revokeConnect, TenantEventKind.SUSPENDED, TenantStatus.SUSPENDED);
+  private readonly suspend = this.connectStep(
+    'suspend',
+    revokeConnect,
+    TenantEventKind.SUSPENDED,
+    TenantStatus.SUSPENDED,
+  );
 
   /** Resume: CONNECT granted back to both groups; event `resumed`. */
-  private readonly resume = this.connectStep('resume', grantConnect, TenantEventKind.RESUMED, TenantStatus.ACTIVE);
+  private readonly resume = this.connectStep(
+    'resume',
+    grantConnect,
+    TenantEventKind.RESUMED,
+    TenantStatus.ACTIVE,
+  );
 
   private connectStep(
     name: string,
@@ -150,8 +167,10 @@ export class TenantSagas {
   private readonly revokeCredentials: SagaStep = {
     name: 'revoke-credentials',
     run: async (ctx) => {
-      if (ctx.tenant.status !== 'deprovisioning') await this.deps.store.setTenantStatus(ctx.tenant.id, 'deprovisioning');
-      if (ctx.placement) await removeTenantVaultRoles(this.deps.openBao, this.deps.databaseMount, ctx.placement);
+      if (ctx.tenant.status !== 'deprovisioning')
+        await this.deps.store.setTenantStatus(ctx.tenant.id, 'deprovisioning');
+      if (ctx.placement)
+        await removeTenantVaultRoles(this.deps.openBao, this.deps.databaseMount, ctx.placement);
       const slugs = (await this.deps.store.credentialSlugs()).filter((slug) => slug !== ctx.tenant.slug);
       await writeTenantCredsPolicies(this.deps.openBao, slugs, { databaseMount: this.deps.databaseMount });
     },

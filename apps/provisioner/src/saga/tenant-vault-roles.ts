@@ -19,7 +19,11 @@ const OWNER_TTL = { defaultTtl: '10m', maxTtl: '1h' } as const;
  * (`SET role`), so whatever it creates belongs to the group and the login
  * itself owns nothing; revocation ends its sessions, then drops it.
  */
-export function dynamicRoleInput(server: string, group: string, ttl: { defaultTtl: string; maxTtl: string }): DatabaseRoleInput {
+export function dynamicRoleInput(
+  server: string,
+  group: string,
+  ttl: { defaultTtl: string; maxTtl: string },
+): DatabaseRoleInput {
   const quotedGroup = quoteIdent(group);
   return {
     dbName: server,
@@ -37,7 +41,11 @@ export function dynamicRoleInput(server: string, group: string, ttl: { defaultTt
 }
 
 /** The server's connection must exist: provision-bootstrap creates it (with the password only OpenBAO knows). */
-export async function assertServerConnection(openBao: OpenBaoClient, mount: string, server: string): Promise<void> {
+export async function assertServerConnection(
+  openBao: OpenBaoClient,
+  mount: string,
+  server: string,
+): Promise<void> {
   const connection = await openBao.readDatabaseConnection(mount, server);
   if (connection === null) {
     throw new ProvisionerError(
@@ -48,13 +56,30 @@ export async function assertServerConnection(openBao: OpenBaoClient, mount: stri
 }
 
 /** Writes (or rewrites to the same content) the two dynamic roles; a write is an upsert, so repeating it is harmless. */
-export async function writeTenantVaultRoles(openBao: OpenBaoClient, mount: string, server: string, names: TenantVaultNames): Promise<void> {
-  await openBao.writeDatabaseRole(mount, names.vaultAppRole, dynamicRoleInput(server, names.appRole, APP_TTL));
-  await openBao.writeDatabaseRole(mount, names.vaultOwnerRole, dynamicRoleInput(server, names.ownerRole, OWNER_TTL));
+export async function writeTenantVaultRoles(
+  openBao: OpenBaoClient,
+  mount: string,
+  server: string,
+  names: TenantVaultNames,
+): Promise<void> {
+  await openBao.writeDatabaseRole(
+    mount,
+    names.vaultAppRole,
+    dynamicRoleInput(server, names.appRole, APP_TTL),
+  );
+  await openBao.writeDatabaseRole(
+    mount,
+    names.vaultOwnerRole,
+    dynamicRoleInput(server, names.ownerRole, OWNER_TTL),
+  );
 }
 
 /** Deprovision: revoke every lease of both roles (their revocation drops the logins), then delete the roles. */
-export async function removeTenantVaultRoles(openBao: OpenBaoClient, mount: string, names: TenantVaultNames): Promise<void> {
+export async function removeTenantVaultRoles(
+  openBao: OpenBaoClient,
+  mount: string,
+  names: TenantVaultNames,
+): Promise<void> {
   for (const role of [names.vaultAppRole, names.vaultOwnerRole]) {
     await openBao.revokePrefix(`${mount}/creds/${role}`);
   }

@@ -1,7 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { createChainDataSource } from '@sysmanage/schema';
 import { generateLicenseKeypair, MULTITENANT_SAAS, signLicense } from '@sysmanage/tenancy';
-import { freePort, TestEnvironment, writeTestConfig, type NatsInstance, type PgInstance } from '@sysmanage/testing';
+import {
+  freePort,
+  TestEnvironment,
+  writeTestConfig,
+  type NatsInstance,
+  type PgInstance,
+} from '@sysmanage/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +74,11 @@ export class ControlPlaneHarness {
       apiPorts: { registry: await freePort() },
       ...(options.multitenancy
         ? {
-            multitenancy: { enabled: true, selfServiceProvisioning: options.selfService ?? false, ...this.license },
+            multitenancy: {
+              enabled: true,
+              selfServiceProvisioning: options.selfService ?? false,
+              ...this.license,
+            },
             vault: { url: 'http://127.0.0.1:1', token: 'unused-dummy-token' },
           }
         : {}),
@@ -99,7 +109,11 @@ export class ControlPlaneHarness {
 
   /** Rows in a registry table (names are constants of the tests). */
   async count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
-    const rows = await this.pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params, REGISTRY_DB);
+    const rows = await this.pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`,
+      params,
+      REGISTRY_DB,
+    );
     return rows[0].n;
   }
 

@@ -114,8 +114,9 @@ describe('launchHttpService', () => {
       ...options,
       configure: (nest) => {
         configured.push(true);
-        const express: { get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void } =
-          nest.getHttpAdapter().getInstance();
+        const express: {
+          get(path: string, fn: (req: unknown, res: { send(body: string): void }) => void): void;
+        } = nest.getHttpAdapter().getInstance();
         express.get('/configured', (_req, res) => res.send('yes'));
       },
     });

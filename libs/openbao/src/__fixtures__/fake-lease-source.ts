@@ -31,7 +31,11 @@ export class FakeLeaseSource implements LeaseSource {
   readonly renewCalls: Array<{ leaseId: string; increment: number | undefined }> = [];
   readonly revoked: string[] = [];
   /** Replace to script renewals (return a grant or throw). */
-  renew: (leaseId: string, increment: number | undefined) => LeaseRenewal = (leaseId, increment) => ({ leaseId, leaseDuration: increment ?? this.leaseSeconds, renewable: true });
+  renew: (leaseId: string, increment: number | undefined) => LeaseRenewal = (leaseId, increment) => ({
+    leaseId,
+    leaseDuration: increment ?? this.leaseSeconds,
+    renewable: true,
+  });
   /** Set to make the next generateCredentials calls fail with this error. */
   failGenerate: unknown = null;
   failRevoke: unknown = null;

@@ -46,10 +46,15 @@ export class FakeVault implements VaultHttpClient {
 
 /** node-vault's ApiResponseError shape. */
 export function httpError(status: number, errors: string[] = []): Error {
-  return Object.assign(new Error(errors[0] ?? `Status ${status}`), { response: { statusCode: status, body: { errors } } });
+  return Object.assign(new Error(errors[0] ?? `Status ${status}`), {
+    response: { statusCode: status, body: { errors } },
+  });
 }
 
 /** axios's network error shape. */
 export function networkError(code: string, message = `${code} 127.0.0.1:8200`): Error {
-  return Object.assign(new Error(message), { code, config: { headers: { 'X-Vault-Token': 'must-not-leak' } } });
+  return Object.assign(new Error(message), {
+    code,
+    config: { headers: { 'X-Vault-Token': 'must-not-leak' } },
+  });
 }

@@ -56,19 +56,39 @@ export async function addAdmin(pg: PgServer, user: string, password: string, gro
 }
 
 /** The role shape from DESIGN.md §5: VALID UNTIL + group membership; revocation ends sessions, then drops. */
-export function dynamicRole(fx: PgFixture, dbName: string, defaultTtl: number, maxTtl: number): DatabaseRoleInput {
+export function dynamicRole(
+  fx: PgFixture,
+  dbName: string,
+  defaultTtl: number,
+  maxTtl: number,
+): DatabaseRoleInput {
   return {
     dbName,
-    creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "${fx.group}";`],
-    revocationStatements: [`SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = '{{name}}';`, `DROP ROLE IF EXISTS "{{name}}";`],
+    creationStatements: [
+      `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE "${fx.group}";`,
+    ],
+    revocationStatements: [
+      `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = '{{name}}';`,
+      `DROP ROLE IF EXISTS "{{name}}";`,
+    ],
     defaultTtl,
     maxTtl,
   };
 }
 
 /** A connected client as the leased user; connection errors after connect are collected, not thrown. */
-export async function connectAs(fx: PgFixture, credential: Pick<DatabaseCredential, 'username' | 'password'>): Promise<{ client: Client; errors: Error[] }> {
-  const client = new Client({ host: fx.pg.host, port: fx.pg.port, database: fx.database, user: credential.username, password: credential.password, connectionTimeoutMillis: 5_000 });
+export async function connectAs(
+  fx: PgFixture,
+  credential: Pick<DatabaseCredential, 'username' | 'password'>,
+): Promise<{ client: Client; errors: Error[] }> {
+  const client = new Client({
+    host: fx.pg.host,
+    port: fx.pg.port,
+    database: fx.database,
+    user: credential.username,
+    password: credential.password,
+    connectionTimeoutMillis: 5_000,
+  });
   const errors: Error[] = [];
   client.on('error', (err) => errors.push(err));
   await client.connect();
@@ -76,7 +96,11 @@ export async function connectAs(fx: PgFixture, credential: Pick<DatabaseCredenti
 }
 
 /** Opens a connection, runs one query, closes; rejects with the pg error (code 28P01 for a refused login). */
-export async function queryAs(fx: PgFixture, credential: Pick<DatabaseCredential, 'username' | 'password'>, sql: string): Promise<Record<string, unknown>[]> {
+export async function queryAs(
+  fx: PgFixture,
+  credential: Pick<DatabaseCredential, 'username' | 'password'>,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
   const { client } = await connectAs(fx, credential);
   try {
     return (await client.query(sql)).rows as Record<string, unknown>[];
@@ -90,7 +114,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until `check` returns true or the deadline passes (then returns false). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<boolean> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  pollMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

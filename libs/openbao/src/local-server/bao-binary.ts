@@ -25,10 +25,17 @@ export function findWorkspaceRoot(from: string): string | null {
  * cache). The workspace is found from the working directory, then from this
  * file's location (a built library under dist/node_modules/@sysmanage/openbao).
  */
-export async function resolveBaoBinary(env: Record<string, string | undefined>, cwd: string): Promise<string> {
+export async function resolveBaoBinary(
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<string> {
   const explicit = env['SYSMANAGE_BAO_BIN'];
   if (explicit !== undefined && explicit !== '') {
-    if (!existsSync(explicit)) throw new LocalOpenBaoError(LocalOpenBaoErrorCode.BINARY_UNAVAILABLE, `SYSMANAGE_BAO_BIN=${explicit} does not exist`);
+    if (!existsSync(explicit))
+      throw new LocalOpenBaoError(
+        LocalOpenBaoErrorCode.BINARY_UNAVAILABLE,
+        `SYSMANAGE_BAO_BIN=${explicit} does not exist`,
+      );
     return explicit;
   }
   const root = findWorkspaceRoot(cwd) ?? findWorkspaceRoot(__dirname);
@@ -40,12 +47,22 @@ export async function resolveBaoBinary(env: Record<string, string | undefined>, 
   }
   const script = path.join(root, 'tools', 'openbao', 'build.sh');
   try {
-    const { stdout } = await execFileAsync('bash', [script], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync('bash', [script], {
+      timeout: BUILD_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const binary = stdout.trim().split('\n').pop()?.trim() ?? '';
     if (binary === '' || !existsSync(binary)) throw new Error(`${script} printed no usable binary path`);
     return binary;
   } catch (err) {
-    const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr).trim().split('\n').slice(-5).join(' | ') : '';
-    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.BINARY_UNAVAILABLE, `${script} failed${stderr === '' ? '' : `: ${stderr}`}`, { cause: err });
+    const stderr =
+      typeof err === 'object' && err !== null && 'stderr' in err
+        ? String(err.stderr).trim().split('\n').slice(-5).join(' | ')
+        : '';
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.BINARY_UNAVAILABLE,
+      `${script} failed${stderr === '' ? '' : `: ${stderr}`}`,
+      { cause: err },
+    );
   }
 }

@@ -53,7 +53,9 @@ describe('ensureLocalOpenBao (real server binary, file storage)', () => {
     expect(statSync(initFile).mode & 0o777).toBe(0o600);
     expect(JSON.stringify(local)).not.toContain(init.root_token);
     expect(lines.join('\n')).not.toContain(init.root_token);
-    expect(lines).toContain(`openbao: initialised (1 key share); unseal key and root token written to ${initFile} (0600)`);
+    expect(lines).toContain(
+      `openbao: initialised (1 key share); unseal key and root token written to ${initFile} (0600)`,
+    );
     expect(await probeHealth(vault.url)).toEqual({ initialized: true, sealed: false });
     await local.stop();
     expect(lines[lines.length - 1]).toBe('openbao: local server stopped');
@@ -62,13 +64,20 @@ describe('ensureLocalOpenBao (real server binary, file storage)', () => {
   });
 
   it('a running sealed server on that storage is unsealed and used, and stop() leaves it running', async () => {
-    const server = spawn(env['SYSMANAGE_BAO_BIN'] ?? '', ['server', `-config=${vault.bootstrap?.configFile ?? ''}`], { stdio: 'ignore', env: {} });
+    const server = spawn(
+      env['SYSMANAGE_BAO_BIN'] ?? '',
+      ['server', `-config=${vault.bootstrap?.configFile ?? ''}`],
+      { stdio: 'ignore', env: {} },
+    );
     try {
-      for (let i = 0; (await probeHealth(vault.url)) === null && i < 100; i += 1) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; (await probeHealth(vault.url)) === null && i < 100; i += 1)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await probeHealth(vault.url)).toEqual({ initialized: true, sealed: true });
       const local = await ensureLocalOpenBao(vault, { log, env });
       expect(local).toMatchObject({ startedByUs: false, pid: null, rootToken: expect.any(String) });
-      expect(lines).toEqual([`openbao: the server at ${vault.url} was sealed; unsealed it with ${path.join(dir, 'data', 'init.json')}`]);
+      expect(lines).toEqual([
+        `openbao: the server at ${vault.url} was sealed; unsealed it with ${path.join(dir, 'data', 'init.json')}`,
+      ]);
       await local.stop();
       expect(await probeHealth(vault.url)).toEqual({ initialized: true, sealed: false });
     } finally {
@@ -98,7 +107,9 @@ describe('ensureLocalOpenBao (real server binary, file storage)', () => {
       expect(lines).toContain('openbao: unsealed');
       expect(local.pid).not.toBeNull();
       // Its own process group: a terminal's Ctrl-C or the parent's group kill does not reach it.
-      expect(readFileSync(`/proc/${local.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]).toBe(String(local.pid));
+      expect(readFileSync(`/proc/${local.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]).toBe(
+        String(local.pid),
+      );
     } finally {
       await local.stop();
     }

@@ -45,18 +45,31 @@ function result(fields: Omit<LocalOpenBao, 'stop'>, stop: () => Promise<void>): 
 }
 
 /** A server answers: unseal it when it is sealed and its init file is here; use that file's root token when there is one. */
-async function useRunning(vault: VaultConfig, dataPath: string, health: SealHealth, log: (line: string) => void): Promise<LocalOpenBao> {
+async function useRunning(
+  vault: VaultConfig,
+  dataPath: string,
+  health: SealHealth,
+  log: (line: string) => void,
+): Promise<LocalOpenBao> {
   const initFile = initFilePath(dataPath);
   const keys = existsSync(initFile) ? await readInitFile(initFile) : null;
   if (keys !== null && health.initialized && health.sealed) {
     await unseal(vault.url, keys.unsealKey);
     log(`openbao: the server at ${vault.url} was sealed; unsealed it with ${initFile}`);
   }
-  return result({ url: vault.url, rootToken: keys?.rootToken ?? null, initFile, startedByUs: false, pid: null }, async () => undefined);
+  return result(
+    { url: vault.url, rootToken: keys?.rootToken ?? null, initFile, startedByUs: false, pid: null },
+    async () => undefined,
+  );
 }
 
 /** Initialises fresh storage (one key share, keys to the 0600 init file) or reads the keys of initialised storage. */
-async function keysFor(url: string, health: SealHealth, initFile: string, log: (line: string) => void): Promise<InitResult> {
+async function keysFor(
+  url: string,
+  health: SealHealth,
+  initFile: string,
+  log: (line: string) => void,
+): Promise<InitResult> {
   if (health.initialized) return readInitFile(initFile);
   if (existsSync(initFile)) {
     throw new LocalOpenBaoError(
@@ -79,10 +92,16 @@ async function keysFor(url: string, health: SealHealth, initFile: string, log: (
  * running is used as it is (unsealed first when sealed and its init file is
  * here) and never stopped by `stop()`.
  */
-export async function ensureLocalOpenBao(vault: VaultConfig, options: EnsureLocalOpenBaoOptions): Promise<LocalOpenBao> {
+export async function ensureLocalOpenBao(
+  vault: VaultConfig,
+  options: EnsureLocalOpenBaoOptions,
+): Promise<LocalOpenBao> {
   const bootstrap = vault.bootstrap;
   if (bootstrap === undefined) {
-    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.NOT_CONFIGURED, `the vault config has no bootstrap block, so no server can be started for ${vault.url}`);
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.NOT_CONFIGURED,
+      `the vault config has no bootstrap block, so no server can be started for ${vault.url}`,
+    );
   }
   const { log } = options;
   const detached = options.detached ?? false;
@@ -96,7 +115,9 @@ export async function ensureLocalOpenBao(vault: VaultConfig, options: EnsureLoca
     log(`openbao: nothing answers at ${vault.url}; starting a local server (vault.bootstrap)`);
     mkdirSync(bootstrap.dataPath, { recursive: true, mode: 0o700 });
     if (await ensureServerConfigFile(bootstrap.configFile, vault.url, bootstrap.dataPath)) {
-      log(`openbao: wrote a minimal server config to ${bootstrap.configFile} (file storage in ${bootstrap.dataPath})`);
+      log(
+        `openbao: wrote a minimal server config to ${bootstrap.configFile} (file storage in ${bootstrap.dataPath})`,
+      );
     }
     const binary = await resolveBaoBinary(options.env ?? process.env, options.cwd ?? process.cwd());
     const started = spawnServer(binary, bootstrap.configFile, bootstrap.dataPath, detached);
@@ -104,7 +125,9 @@ export async function ensureLocalOpenBao(vault: VaultConfig, options: EnsureLoca
     if (!detached) process.once('exit', killOnExit);
     const health = await waitForHealth(vault.url, started, () => true, 'answered');
     const pid = started.pid ?? null;
-    log(`openbao: server started (pid ${pid ?? '?'}, config ${bootstrap.configFile}, log ${path.join(bootstrap.dataPath, SERVER_LOG_NAME)})`);
+    log(
+      `openbao: server started (pid ${pid ?? '?'}, config ${bootstrap.configFile}, log ${path.join(bootstrap.dataPath, SERVER_LOG_NAME)})`,
+    );
     const initFile = initFilePath(bootstrap.dataPath);
     const keys = await keysFor(vault.url, health, initFile, log);
     await unseal(vault.url, keys.unsealKey);

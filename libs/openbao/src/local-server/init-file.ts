@@ -11,7 +11,11 @@ export function initFilePath(dataPath: string): string {
 
 /** Written once, at initialisation, readable by its owner only: it holds the unseal key and the root token. */
 export async function writeInitFile(file: string, init: InitResult): Promise<void> {
-  const doc = { unseal_keys_b64: [init.unsealKey], root_token: init.rootToken, initialized_at: new Date().toISOString() };
+  const doc = {
+    unseal_keys_b64: [init.unsealKey],
+    root_token: init.rootToken,
+    initialized_at: new Date().toISOString(),
+  };
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await chmod(file, 0o600);
 }
@@ -22,7 +26,8 @@ export async function readInitFile(file: string): Promise<InitResult> {
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    const reason = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'not valid JSON';
+    const reason =
+      typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'not valid JSON';
     throw new LocalOpenBaoError(
       LocalOpenBaoErrorCode.INIT_FILE_INVALID,
       `cannot read ${file} (${reason}): the server's storage is initialised, so its unseal key is needed`,
@@ -31,7 +36,10 @@ export async function readInitFile(file: string): Promise<InitResult> {
   const keys = (doc as { unseal_keys_b64?: unknown }).unseal_keys_b64;
   const rootToken = (doc as { root_token?: unknown }).root_token;
   if (!Array.isArray(keys) || typeof keys[0] !== 'string' || typeof rootToken !== 'string') {
-    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.INIT_FILE_INVALID, `${file} has no unseal_keys_b64[0]/root_token`);
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.INIT_FILE_INVALID,
+      `${file} has no unseal_keys_b64[0]/root_token`,
+    );
   }
   return { unsealKey: keys[0], rootToken };
 }

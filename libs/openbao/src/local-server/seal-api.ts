@@ -41,7 +41,10 @@ async function put(url: string, path: string, body: unknown): Promise<Record<str
   const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     const errors = Array.isArray(parsed['errors']) ? parsed['errors'].join('; ') : '';
-    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, `PUT ${path} answered ${response.status}${errors === '' ? '' : `: ${errors}`}`);
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.SEAL_API_FAILED,
+      `PUT ${path} answered ${response.status}${errors === '' ? '' : `: ${errors}`}`,
+    );
   }
   return parsed;
 }
@@ -52,12 +55,19 @@ export async function initialize(url: string): Promise<InitResult> {
   const keys = body['keys_base64'];
   const rootToken = body['root_token'];
   if (!Array.isArray(keys) || typeof keys[0] !== 'string' || typeof rootToken !== 'string') {
-    throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, 'sys/init answered without keys_base64/root_token');
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.SEAL_API_FAILED,
+      'sys/init answered without keys_base64/root_token',
+    );
   }
   return { unsealKey: keys[0], rootToken };
 }
 
 export async function unseal(url: string, key: string): Promise<void> {
   const body = await put(url, 'sys/unseal', { key });
-  if (body['sealed'] !== false) throw new LocalOpenBaoError(LocalOpenBaoErrorCode.SEAL_API_FAILED, 'sys/unseal: the server is still sealed (wrong unseal key for this storage?)');
+  if (body['sealed'] !== false)
+    throw new LocalOpenBaoError(
+      LocalOpenBaoErrorCode.SEAL_API_FAILED,
+      'sys/unseal: the server is still sealed (wrong unseal key for this storage?)',
+    );
 }

@@ -45,7 +45,9 @@ describe('the server binary', () => {
       code: LocalOpenBaoErrorCode.BINARY_UNAVAILABLE,
       message: 'local OpenBAO (vault.bootstrap): SYSMANAGE_BAO_BIN=/nonexistent/bao does not exist',
     });
-    await expect(resolveBaoBinary({ SYSMANAGE_BAO_BIN: process.execPath }, '/')).resolves.toBe(process.execPath);
+    await expect(resolveBaoBinary({ SYSMANAGE_BAO_BIN: process.execPath }, '/')).resolves.toBe(
+      process.execPath,
+    );
   });
 
   it('the workspace is the nearest directory above with nx.json', () => {

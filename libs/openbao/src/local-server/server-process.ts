@@ -21,15 +21,26 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * own process group, not waited for, so it outlives this process (a CLI
  * step that the next step needs running).
  */
-export function spawnServer(binary: string, configFile: string, dataPath: string, detached: boolean): ChildProcess {
+export function spawnServer(
+  binary: string,
+  configFile: string,
+  dataPath: string,
+  detached: boolean,
+): ChildProcess {
   const log = openSync(path.join(dataPath, SERVER_LOG_NAME), 'a', 0o600);
   try {
     // A clean environment: no VAULT_* of the operator's shell reaches the server.
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dataPath };
     const args = ['server', `-config=${configFile}`];
-    const [command, argv] = !detached && existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
+    const [command, argv] =
+      !detached && existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
     // Relative paths in a shipped config (e.g. ./data/openbao) are meant from the config file's directory.
-    const child = spawn(command, argv, { env, stdio: ['ignore', log, log], cwd: path.dirname(configFile), detached });
+    const child = spawn(command, argv, {
+      env,
+      stdio: ['ignore', log, log],
+      cwd: path.dirname(configFile),
+      detached,
+    });
     if (detached) child.unref();
     return child;
   } finally {
@@ -42,16 +53,27 @@ function exited(child: ChildProcess): boolean {
 }
 
 /** Polls sys/health until `accept` holds; fails when the server exits first or the start timeout passes. */
-export async function waitForHealth(url: string, child: ChildProcess, accept: (h: SealHealth) => boolean, what: string): Promise<SealHealth> {
+export async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  accept: (h: SealHealth) => boolean,
+  what: string,
+): Promise<SealHealth> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (exited(child)) {
-      throw new LocalOpenBaoError(LocalOpenBaoErrorCode.START_FAILED, `the server exited (${child.exitCode ?? child.signalCode}) before it ${what}`);
+      throw new LocalOpenBaoError(
+        LocalOpenBaoErrorCode.START_FAILED,
+        `the server exited (${child.exitCode ?? child.signalCode}) before it ${what}`,
+      );
     }
     const health = await probeHealth(url);
     if (health !== null && accept(health)) return health;
     if (Date.now() >= deadline) {
-      throw new LocalOpenBaoError(LocalOpenBaoErrorCode.START_FAILED, `the server did not ${what} within ${START_TIMEOUT_MS / 1000} s at ${url}`);
+      throw new LocalOpenBaoError(
+        LocalOpenBaoErrorCode.START_FAILED,
+        `the server did not ${what} within ${START_TIMEOUT_MS / 1000} s at ${url}`,
+      );
     }
     await sleep(POLL_MS);
   }

@@ -10,8 +10,20 @@ jest.setTimeout(120_000);
 
 const SERVER = 'pg-eu-1';
 
-async function loginRefusal(pg: PgInstance, user: string, password: string, database = 'postgres'): Promise<string | null> {
-  const client = new Client({ host: pg.host, port: pg.port, user, password, database, connectionTimeoutMillis: 5_000 });
+async function loginRefusal(
+  pg: PgInstance,
+  user: string,
+  password: string,
+  database = 'postgres',
+): Promise<string | null> {
+  const client = new Client({
+    host: pg.host,
+    port: pg.port,
+    user,
+    password,
+    database,
+    connectionTimeoutMillis: 5_000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -61,19 +73,42 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
       restrictedDatabases: ['postgres', 'template1', 'sysmanage_registry'],
       publicDatabases: ['open_db'],
     });
-    const roles = await pg.query<{ rolname: string; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolcanlogin: boolean; signal: boolean }>(
+    const roles = await pg.query<{
+      rolname: string;
+      rolsuper: boolean;
+      rolcreatedb: boolean;
+      rolcreaterole: boolean;
+      rolcanlogin: boolean;
+      signal: boolean;
+    }>(
       `SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, pg_has_role(rolname, 'pg_signal_backend', 'MEMBER') AS signal
          FROM pg_roles WHERE rolname LIKE 'sysmanage\\_%' AND rolname <> 'sysmanage_app' ORDER BY rolname`,
     );
     expect(roles).toEqual([
-      { rolname: 'sysmanage_openbao', rolsuper: false, rolcreatedb: false, rolcreaterole: true, rolcanlogin: true, signal: true },
-      { rolname: 'sysmanage_provisioner', rolsuper: false, rolcreatedb: true, rolcreaterole: true, rolcanlogin: true, signal: true },
+      {
+        rolname: 'sysmanage_openbao',
+        rolsuper: false,
+        rolcreatedb: false,
+        rolcreaterole: true,
+        rolcanlogin: true,
+        signal: true,
+      },
+      {
+        rolname: 'sysmanage_provisioner',
+        rolsuper: false,
+        rolcreatedb: true,
+        rolcreaterole: true,
+        rolcanlogin: true,
+        signal: true,
+      },
     ]);
     const creds = await readServerCredentials(root, SERVER);
     expect(creds).toMatchObject({ username: 'sysmanage_provisioner', host: pg.host, port: pg.port });
     expect(JSON.stringify(creds)).not.toContain(creds.password);
     await expect(loginRefusal(pg, creds.username, creds.password)).resolves.toBeNull();
-    expect(await loginRefusal(pg, creds.username, 'wrong')).toMatch(/^28P01: password authentication failed for user "sysmanage_provisioner"/);
+    expect(await loginRefusal(pg, creds.username, 'wrong')).toMatch(
+      /^28P01: password authentication failed for user "sysmanage_provisioner"/,
+    );
   });
 
   it('leaves OpenBAO a working connection as sysmanage_openbao whose password only it knows', async () => {
@@ -86,23 +121,38 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     });
     await root.writeDatabaseRole('database', 'tenant-probe-app', {
       dbName: SERVER,
-      creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`],
+      creationStatements: [
+        `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+      ],
       revocationStatements: [`DROP ROLE IF EXISTS "{{name}}";`],
       defaultTtl: 60,
       maxTtl: 120,
     });
     const lease = await root.generateCredentials('database', 'tenant-probe-app');
-    const [row] = await pg.query<{ n: string }>(`SELECT count(*) AS n FROM pg_roles WHERE rolname = $1 AND rolcanlogin`, [lease.username]);
+    const [row] = await pg.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_roles WHERE rolname = $1 AND rolcanlogin`,
+      [lease.username],
+    );
     expect(row.n).toBe('1');
     // The dynamic role exists but PUBLIC has no CONNECT on postgres any more.
-    expect(await loginRefusal(pg, lease.username, lease.password)).toMatch(/^42501: permission denied for database "postgres"/);
+    expect(await loginRefusal(pg, lease.username, lease.password)).toMatch(
+      /^42501: permission denied for database "postgres"/,
+    );
     await root.revokeLease(lease.leaseId);
-    await expect(pg.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [lease.username])).resolves.toEqual([]);
+    await expect(pg.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [lease.username])).resolves.toEqual(
+      [],
+    );
     await root.deleteDatabaseRole('database', 'tenant-probe-app');
   });
 
   it('takes CONNECT from PUBLIC on postgres and on the registry database, keeping it for the service roles', async () => {
-    const acl = await pg.query<{ datname: string; public_connect: boolean; provisioner: boolean; openbao: boolean; app: boolean }>(
+    const acl = await pg.query<{
+      datname: string;
+      public_connect: boolean;
+      provisioner: boolean;
+      openbao: boolean;
+      app: boolean;
+    }>(
       `SELECT datname,
               has_database_privilege('public', datname, 'CONNECT') AS public_connect,
               has_database_privilege('sysmanage_provisioner', datname, 'CONNECT') AS provisioner,
@@ -115,19 +165,29 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
       { datname: 'sysmanage_registry', public_connect: false, provisioner: false, openbao: false, app: true },
     ]);
     await expect(loginRefusal(pg, 'sysmanage_app', 'app-password', 'sysmanage_registry')).resolves.toBeNull();
-    expect(await loginRefusal(pg, 'sysmanage_app', 'app-password', 'template1')).toMatch(/^42501: permission denied for database "template1"/);
+    expect(await loginRefusal(pg, 'sysmanage_app', 'app-password', 'template1')).toMatch(
+      /^42501: permission denied for database "template1"/,
+    );
   });
 
   it('leaves the provisioner able to create and drop a database and a role (template1 needs no CONNECT)', async () => {
     const creds = await readServerCredentials(root, SERVER);
-    const client = new Client({ host: pg.host, port: pg.port, user: creds.username, password: creds.password, database: 'postgres' });
+    const client = new Client({
+      host: pg.host,
+      port: pg.port,
+      user: creds.username,
+      password: creds.password,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       await client.query('CREATE ROLE probe_group NOLOGIN');
       await client.query('CREATE DATABASE probe_db');
       await client.query('DROP DATABASE probe_db');
       await client.query('DROP ROLE probe_group');
-      await expect(client.query('ALTER ROLE sysmanage_provisioner SUPERUSER')).rejects.toMatchObject({ code: '42501' });
+      await expect(client.query('ALTER ROLE sysmanage_provisioner SUPERUSER')).rejects.toMatchObject({
+        code: '42501',
+      });
     } finally {
       await client.end();
     }
@@ -141,10 +201,11 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     expect(after.password).not.toBe(before.password);
     expect(await loginRefusal(pg, before.username, before.password)).toMatch(/^28P01/);
     await expect(loginRefusal(pg, after.username, after.password)).resolves.toBeNull();
-    await expect(pg.query(`SELECT rolname FROM pg_roles WHERE rolname IN ('sysmanage_provisioner', 'sysmanage_openbao') ORDER BY 1`)).resolves.toEqual([
-      { rolname: 'sysmanage_openbao' },
-      { rolname: 'sysmanage_provisioner' },
-    ]);
+    await expect(
+      pg.query(
+        `SELECT rolname FROM pg_roles WHERE rolname IN ('sysmanage_provisioner', 'sysmanage_openbao') ORDER BY 1`,
+      ),
+    ).resolves.toEqual([{ rolname: 'sysmanage_openbao' }, { rolname: 'sysmanage_provisioner' }]);
     await expect(root.listDatabaseRoles('database')).resolves.toEqual([]);
     const connections = await root.readDatabaseConnection('database', SERVER);
     expect(connections?.username).toBe('sysmanage_openbao');
@@ -154,8 +215,16 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     await pg.query(`CREATE ROLE weak_admin LOGIN PASSWORD 'weak-password'`);
     await pg.query(`GRANT CONNECT ON DATABASE postgres TO weak_admin`);
     const other = 'pg-peer';
-    const first = await bootstrapDatabaseServer({ ...options(), server: { name: other, host: pg.host, port: pg.port }, admin: { host: pg.host, port: pg.port, user: 'weak_admin', password: 'weak-password' } });
-    expect(first).toMatchObject({ outcome: 'sql', sqlReason: 'admin user "weak_admin" is neither superuser nor CREATEROLE', rootRotated: false });
+    const first = await bootstrapDatabaseServer({
+      ...options(),
+      server: { name: other, host: pg.host, port: pg.port },
+      admin: { host: pg.host, port: pg.port, user: 'weak_admin', password: 'weak-password' },
+    });
+    expect(first).toMatchObject({
+      outcome: 'sql',
+      sqlReason: 'admin user "weak_admin" is neither superuser nor CREATEROLE',
+      rootRotated: false,
+    });
     const sql = first.sql ?? '';
     const stored = await readServerCredentials(root, other);
     expect(sql).not.toContain(stored.password);
@@ -165,31 +234,49 @@ describe('bootstrapDatabaseServer against real PostgreSQL (scram) and OpenBAO', 
     // The operator applies it as a superuser (one multi-statement query, like psql -f).
     await pg.query(sql);
     await expect(loginRefusal(pg, stored.username, stored.password)).resolves.toBeNull();
-    const second = await bootstrapDatabaseServer({ ...options(), server: { name: other, host: pg.host, port: pg.port }, admin: { host: pg.host, port: pg.port, user: 'weak_admin', password: 'weak-password' } });
+    const second = await bootstrapDatabaseServer({
+      ...options(),
+      server: { name: other, host: pg.host, port: pg.port },
+      admin: { host: pg.host, port: pg.port, user: 'weak_admin', password: 'weak-password' },
+    });
     expect(second).toMatchObject({ outcome: 'already-applied', sql: null, rootRotated: true });
     await expect(readServerCredentials(root, other)).resolves.toMatchObject({ password: stored.password });
   });
 
   it('fails with ADMIN_UNAVAILABLE naming the server when the admin cannot log in, and INVALID_INPUT for a bad host', async () => {
-    const err = await bootstrapDatabaseServer({ ...options(), admin: { ...pg.clientConfig(), password: 'nope' } }).catch((e: unknown) => e);
+    const err = await bootstrapDatabaseServer({
+      ...options(),
+      admin: { ...pg.clientConfig(), password: 'nope' },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BootstrapError);
     expect(err).toMatchObject({ code: BootstrapErrorCode.ADMIN_UNAVAILABLE });
-    expect((err as Error).message).toMatch(/^cannot connect to database server "pg-eu-1" as the admin user: password authentication failed/);
+    expect((err as Error).message).toMatch(
+      /^cannot connect to database server "pg-eu-1" as the admin user: password authentication failed/,
+    );
     // pg-peer above is the same PostgreSQL: bring pg-eu-1's KV password back in line first.
     await bootstrapDatabaseServer(options());
     const kvBefore = await readServerCredentials(root, SERVER);
-    const failed = await bootstrapDatabaseServer({ ...options(), registryDatabases: [{ name: 'sysmanage_registry', connect: ['no_such_role'] }] }).catch((e: unknown) => e);
-    expect(failed).toMatchObject({ code: BootstrapErrorCode.POSTGRES_FAILED, message: 'bootstrap SQL on database server "pg-eu-1" failed: role "no_such_role" does not exist' });
+    const failed = await bootstrapDatabaseServer({
+      ...options(),
+      registryDatabases: [{ name: 'sysmanage_registry', connect: ['no_such_role'] }],
+    }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      code: BootstrapErrorCode.POSTGRES_FAILED,
+      message: 'bootstrap SQL on database server "pg-eu-1" failed: role "no_such_role" does not exist',
+    });
     // One transaction: the password PostgreSQL has is still the one in KV.
     await expect(loginRefusal(pg, kvBefore.username, kvBefore.password)).resolves.toBeNull();
     await expect(readServerCredentials(root, SERVER)).resolves.toMatchObject({ password: kvBefore.password });
-    await expect(bootstrapDatabaseServer({ ...options(), server: { name: SERVER, host: 'h@x', port: 5432 } })).rejects.toMatchObject({
+    await expect(
+      bootstrapDatabaseServer({ ...options(), server: { name: SERVER, host: 'h@x', port: 5432 } }),
+    ).rejects.toMatchObject({
       code: BootstrapErrorCode.INVALID_INPUT,
       message: 'database server host "h@x" is not a plain host name or address',
     });
     await expect(readServerCredentials(root, 'never-bootstrapped')).rejects.toMatchObject({
       code: BootstrapErrorCode.CREDENTIALS_MISSING,
-      message: 'no credentials for database server "never-bootstrapped" at secret/sysmanage/database-servers/never-bootstrapped: run provision-bootstrap --server never-bootstrapped',
+      message:
+        'no credentials for database server "never-bootstrapped" at secret/sysmanage/database-servers/never-bootstrapped: run provision-bootstrap --server never-bootstrapped',
     });
   });
 });

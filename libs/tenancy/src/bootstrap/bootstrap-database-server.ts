@@ -1,9 +1,24 @@
 import { type OpenBaoClient, OpenBaoError } from '@sysmanage/openbao';
 import { Client, type ClientConfig } from 'pg';
 import { BootstrapError, BootstrapErrorCode } from './bootstrap-error';
-import { adminRefusal, applyStatements, connectAdmin, type PgSslMode, publicDatabases, type Restricted, type RestrictedDatabase, restrictedDatabases, sslOption } from './pg-admin';
+import {
+  adminRefusal,
+  applyStatements,
+  connectAdmin,
+  type PgSslMode,
+  publicDatabases,
+  type Restricted,
+  type RestrictedDatabase,
+  restrictedDatabases,
+  sslOption,
+} from './pg-admin';
 import { checkServerName, readServerCredentials, serverCredentialsKvPath } from './server-credentials';
-import { OPENBAO_PG_ROLE, PROVISIONER_PG_ROLE, renderServerBootstrapSql, type ServerSqlInput } from './server-sql';
+import {
+  OPENBAO_PG_ROLE,
+  PROVISIONER_PG_ROLE,
+  renderServerBootstrapSql,
+  type ServerSqlInput,
+} from './server-sql';
 import { randomPassword, scramSha256Verifier } from './scram-verifier';
 import { checkMount } from './service-policies';
 
@@ -77,7 +92,9 @@ interface Context {
  * issues fresh passwords and leaves one connection. Run bootstrapOpenBao
  * first: it mounts the database engine and kv v2 this writes to.
  */
-export async function bootstrapDatabaseServer(options: BootstrapDatabaseServerOptions): Promise<ServerBootstrapResult> {
+export async function bootstrapDatabaseServer(
+  options: BootstrapDatabaseServerOptions,
+): Promise<ServerBootstrapResult> {
   const ctx: Context = {
     options,
     kvMount: checkMount('kv mount', options.kvMount ?? 'secret'),
@@ -88,7 +105,12 @@ export async function bootstrapDatabaseServer(options: BootstrapDatabaseServerOp
   const admin = options.admin === null ? null : await connectAdmin(options.admin, options.server.name);
   try {
     const restricted = await restrictedDatabases(admin, options.registryDatabases ?? []);
-    if (admin === null || options.mode === 'sql') return await sqlOutcome(ctx, restricted, admin === null ? 'no admin connection was given' : 'SQL-only mode was asked for');
+    if (admin === null || options.mode === 'sql')
+      return await sqlOutcome(
+        ctx,
+        restricted,
+        admin === null ? 'no admin connection was given' : 'SQL-only mode was asked for',
+      );
     const refusal = await adminRefusal(admin);
     if (refusal !== null) return await sqlOutcome(ctx, restricted, refusal);
     const passwords = { provisioner: randomPassword(), openBao: randomPassword() };
@@ -97,19 +119,32 @@ export async function bootstrapDatabaseServer(options: BootstrapDatabaseServerOp
     await storeProvisionerCredentials(ctx, passwords.provisioner);
     await writeConnection(ctx, passwords.openBao, true);
     await ctx.options.openBao.rotateRoot(ctx.databaseMount, options.server.name);
-    return { ...result(ctx, 'applied', null, null, true, restricted), publicDatabases: await publicDatabases(admin) };
+    return {
+      ...result(ctx, 'applied', null, null, true, restricted),
+      publicDatabases: await publicDatabases(admin),
+    };
   } finally {
     await admin?.end().catch(() => undefined);
   }
 }
 
 function checkHost(host: string, port: number): void {
-  if (host === '' || /[\s@/?#'"\\]/.test(host)) throw new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `database server host ${JSON.stringify(host)} is not a plain host name or address`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `database server port ${port} is not in 1-65535`);
+  if (host === '' || /[\s@/?#'"\\]/.test(host))
+    throw new BootstrapError(
+      BootstrapErrorCode.INVALID_INPUT,
+      `database server host ${JSON.stringify(host)} is not a plain host name or address`,
+    );
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new BootstrapError(
+      BootstrapErrorCode.INVALID_INPUT,
+      `database server port ${port} is not in 1-65535`,
+    );
 }
 
-
-function statementsFor(passwords: { provisioner: string; openBao: string }, restricted: Restricted[]): ServerSqlInput {
+function statementsFor(
+  passwords: { provisioner: string; openBao: string },
+  restricted: Restricted[],
+): ServerSqlInput {
   return {
     provisionerPassword: scramSha256Verifier(passwords.provisioner),
     openBaoPassword: scramSha256Verifier(passwords.openBao),
@@ -117,10 +152,14 @@ function statementsFor(passwords: { provisioner: string; openBao: string }, rest
   };
 }
 
-
 async function storeProvisionerCredentials(ctx: Context, password: string): Promise<void> {
   const { host, port } = ctx.options.server;
-  await ctx.options.openBao.kvPut(ctx.kvMount, ctx.kvPath, { username: PROVISIONER_PG_ROLE, password, host, port });
+  await ctx.options.openBao.kvPut(ctx.kvMount, ctx.kvPath, {
+    username: PROVISIONER_PG_ROLE,
+    password,
+    host,
+    port,
+  });
 }
 
 function urlHost(host: string): string {
@@ -146,10 +185,17 @@ async function writeConnection(ctx: Context, password: string, verify: boolean):
  * SQL returned for the operator (the connection is not verified: its role
  * does not exist until the SQL is applied).
  */
-async function sqlOutcome(ctx: Context, restricted: Restricted[], reason: string): Promise<ServerBootstrapResult> {
+async function sqlOutcome(
+  ctx: Context,
+  restricted: Restricted[],
+  reason: string,
+): Promise<ServerBootstrapResult> {
   if (await earlierSqlApplied(ctx)) return result(ctx, 'already-applied', null, null, true, restricted);
   const passwords = { provisioner: randomPassword(), openBao: randomPassword() };
-  const sql = renderServerBootstrapSql({ ...statementsFor(passwords, restricted), serverName: ctx.options.server.name });
+  const sql = renderServerBootstrapSql({
+    ...statementsFor(passwords, restricted),
+    serverName: ctx.options.server.name,
+  });
   await storeProvisionerCredentials(ctx, passwords.provisioner);
   await writeConnection(ctx, passwords.openBao, false);
   return result(ctx, 'sql', sql, reason, false, restricted);
@@ -158,8 +204,17 @@ async function sqlOutcome(ctx: Context, restricted: Restricted[], reason: string
 async function earlierSqlApplied(ctx: Context): Promise<boolean> {
   const { openBao, server } = ctx.options;
   const stored = await readServerCredentials(openBao, server.name, ctx.kvMount).catch(() => null);
-  if (stored === null || (await openBao.readDatabaseConnection(ctx.databaseMount, server.name)) === null) return false;
-  const probe = new Client({ host: server.host, port: server.port, user: stored.username, password: stored.password, database: 'postgres', ssl: sslOption(server.sslMode), connectionTimeoutMillis: 10_000 });
+  if (stored === null || (await openBao.readDatabaseConnection(ctx.databaseMount, server.name)) === null)
+    return false;
+  const probe = new Client({
+    host: server.host,
+    port: server.port,
+    user: stored.username,
+    password: stored.password,
+    database: 'postgres',
+    ssl: sslOption(server.sslMode),
+    connectionTimeoutMillis: 10_000,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -177,8 +232,14 @@ async function earlierSqlApplied(ctx: Context): Promise<boolean> {
   }
 }
 
-
-function result(ctx: Context, outcome: ServerBootstrapResult['outcome'], sql: string | null, sqlReason: string | null, rootRotated: boolean, restricted: Restricted[]): ServerBootstrapResult {
+function result(
+  ctx: Context,
+  outcome: ServerBootstrapResult['outcome'],
+  sql: string | null,
+  sqlReason: string | null,
+  rootRotated: boolean,
+  restricted: Restricted[],
+): ServerBootstrapResult {
   return {
     server: ctx.options.server.name,
     outcome,

@@ -23,7 +23,9 @@ async function serviceClient(root: OpenBaoClient, outDir: string, service: strin
 function tenantRole(kind: 'app' | 'owner') {
   return {
     dbName: SERVER,
-    creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`],
+    creationStatements: [
+      `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+    ],
     revocationStatements: [`DROP ROLE IF EXISTS "{{name}}";`],
     defaultTtl: kind === 'app' ? 300 : 60,
     maxTtl: 600,
@@ -53,7 +55,12 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
       databaseMount: 'database',
       kvMount: 'secret',
       appRoleMount: 'approle',
-      staticPolicies: ['sysmanage-provisioner', 'sysmanage-ingest', 'sysmanage-migrator', 'sysmanage-registry'],
+      staticPolicies: [
+        'sysmanage-provisioner',
+        'sysmanage-ingest',
+        'sysmanage-migrator',
+        'sysmanage-registry',
+      ],
       createdTenantPolicies: ['sysmanage-ingest-tenants', 'sysmanage-migrator-tenants'],
     });
     expect(result.services.map((s) => [s.service, s.appRole, s.tokenPolicies, s.secretIdWritten])).toEqual([
@@ -62,7 +69,11 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
       ['migrator', 'sysmanage-migrator', ['sysmanage-migrator', 'sysmanage-migrator-tenants'], true],
       ['registry', 'sysmanage-registry', ['sysmanage-registry'], true],
     ]);
-    await expect(root.readMount('database')).resolves.toMatchObject({ type: 'database', defaultLeaseTtl: 900, maxLeaseTtl: 86_400 });
+    await expect(root.readMount('database')).resolves.toMatchObject({
+      type: 'database',
+      defaultLeaseTtl: 900,
+      maxLeaseTtl: 86_400,
+    });
     for (const service of result.services) {
       expect(statSync(service.roleIdFile).mode & 0o777).toBe(0o600);
       expect(statSync(service.secretIdFile).mode & 0o777).toBe(0o600);
@@ -70,14 +81,21 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
     }
     expect(statSync(outDir).mode & 0o077).toBe(0);
     const ingest = await serviceClient(root, outDir, 'ingest');
-    await expect(ingest.lookupSelf()).resolves.toMatchObject({ policies: ['default', 'sysmanage-ingest', 'sysmanage-ingest-tenants'], ttl: expect.any(Number) });
+    await expect(ingest.lookupSelf()).resolves.toMatchObject({
+      policies: ['default', 'sysmanage-ingest', 'sysmanage-ingest-tenants'],
+      ttl: expect.any(Number),
+    });
     const info = await ingest.lookupSelf();
     expect(info.ttl).toBeGreaterThan(3_500);
     expect(info.ttl).toBeLessThanOrEqual(3_600);
   });
 
   it('is harmless to re-run: same role ids, existing secret ids kept, a missing one re-issued, generated policies not overwritten', async () => {
-    await bootstrapDatabaseServer({ server: { name: SERVER, host: pg.host, port: pg.port }, admin: pg.clientConfig(), openBao: root });
+    await bootstrapDatabaseServer({
+      server: { name: SERVER, host: pg.host, port: pg.port },
+      admin: pg.clientConfig(),
+      openBao: root,
+    });
     await writeTenantCredsPolicies(root, ['keepme']);
     const roleIdBefore = readFileSync(path.join(outDir, 'migrator.role-id'), 'utf8');
     const secretBefore = readFileSync(path.join(outDir, 'migrator.secret-id'), 'utf8');
@@ -92,9 +110,13 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
     ]);
     expect(readFileSync(path.join(outDir, 'migrator.role-id'), 'utf8')).toBe(roleIdBefore);
     expect(readFileSync(path.join(outDir, 'migrator.secret-id'), 'utf8')).toBe(secretBefore);
-    await expect(root.readPolicy('sysmanage-ingest-tenants')).resolves.toContain('database/creds/tenant-keepme-app');
+    await expect(root.readPolicy('sysmanage-ingest-tenants')).resolves.toContain(
+      'database/creds/tenant-keepme-app',
+    );
     await expect(serviceClient(root, outDir, 'registry')).resolves.toBeInstanceOf(OpenBaoClient);
-    await expect(root.readDatabaseConnection('database', SERVER)).resolves.toMatchObject({ allowedRoles: ['tenant-*'] });
+    await expect(root.readDatabaseConnection('database', SERVER)).resolves.toMatchObject({
+      allowedRoles: ['tenant-*'],
+    });
   });
 
   it('denies a service token outside its policy and allows tenant creds only after writeTenantCredsPolicies', async () => {
@@ -105,17 +127,28 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
     const migrator = await serviceClient(root, outDir, 'migrator');
     const denied = { code: OpenBaoErrorCode.PERMISSION_DENIED, status: 403 };
 
-    await expect(ingest.generateCredentials('database', 'tenant-xa-app')).rejects.toMatchObject({ ...denied, path: 'database/creds/tenant-xa-app' });
+    await expect(ingest.generateCredentials('database', 'tenant-xa-app')).rejects.toMatchObject({
+      ...denied,
+      path: 'database/creds/tenant-xa-app',
+    });
     await expect(migrator.generateCredentials('database', 'tenant-xa-owner')).rejects.toMatchObject(denied);
 
-    await expect(writeTenantCredsPolicies(root, ['xa', 'xa'])).resolves.toEqual({ slugs: ['xa'], policies: ['sysmanage-ingest-tenants', 'sysmanage-migrator-tenants'] });
+    await expect(writeTenantCredsPolicies(root, ['xa', 'xa'])).resolves.toEqual({
+      slugs: ['xa'],
+      policies: ['sysmanage-ingest-tenants', 'sysmanage-migrator-tenants'],
+    });
     const app = await ingest.generateCredentials('database', 'tenant-xa-app');
     expect(app.username).toMatch(/^v-/);
     await ingest.renewLease(app.leaseId, 60);
     await ingest.revokeLease(app.leaseId);
-    await expect(ingest.generateCredentials('database', 'tenant-xa-owner')).rejects.toMatchObject({ ...denied, path: 'database/creds/tenant-xa-owner' });
+    await expect(ingest.generateCredentials('database', 'tenant-xa-owner')).rejects.toMatchObject({
+      ...denied,
+      path: 'database/creds/tenant-xa-owner',
+    });
     await expect(ingest.readDatabaseConnection('database', SERVER)).rejects.toMatchObject(denied);
-    await expect(ingest.putPolicy('sysmanage-ingest-tenants', 'path "*" { capabilities = ["sudo"] }')).rejects.toMatchObject(denied);
+    await expect(
+      ingest.putPolicy('sysmanage-ingest-tenants', 'path "*" { capabilities = ["sudo"] }'),
+    ).rejects.toMatchObject(denied);
     await expect(readServerCredentials(ingest, SERVER)).rejects.toMatchObject(denied);
 
     const owner = await migrator.generateCredentials('database', 'tenant-xa-owner');
@@ -129,15 +162,23 @@ describe('bootstrapOpenBao against real OpenBAO', () => {
   it('gives the provisioner the tenant roles, the generated policies and server creds, but not creds, other roles or static policies', async () => {
     const provisioner = await serviceClient(root, outDir, 'provisioner');
     const denied = { code: OpenBaoErrorCode.PERMISSION_DENIED, status: 403 };
-    await expect(readServerCredentials(provisioner, SERVER)).resolves.toMatchObject({ username: 'sysmanage_provisioner' });
+    await expect(readServerCredentials(provisioner, SERVER)).resolves.toMatchObject({
+      username: 'sysmanage_provisioner',
+    });
     await provisioner.writeDatabaseRole('database', 'tenant-yb-app', tenantRole('app'));
     await expect(provisioner.listDatabaseRoles('database')).resolves.toContain('tenant-yb-app');
     await provisioner.revokePrefix('database/creds/tenant-yb-');
     await provisioner.deleteDatabaseRole('database', 'tenant-yb-app');
     await expect(writeTenantCredsPolicies(provisioner, ['yb'])).resolves.toMatchObject({ slugs: ['yb'] });
-    await expect(provisioner.writeDatabaseRole('database', 'admin-role', tenantRole('app'))).rejects.toMatchObject(denied);
-    await expect(provisioner.generateCredentials('database', 'tenant-xa-owner')).rejects.toMatchObject(denied);
-    await expect(provisioner.putPolicy('sysmanage-provisioner', 'path "*" { capabilities = ["sudo"] }')).rejects.toMatchObject(denied);
+    await expect(
+      provisioner.writeDatabaseRole('database', 'admin-role', tenantRole('app')),
+    ).rejects.toMatchObject(denied);
+    await expect(provisioner.generateCredentials('database', 'tenant-xa-owner')).rejects.toMatchObject(
+      denied,
+    );
+    await expect(
+      provisioner.putPolicy('sysmanage-provisioner', 'path "*" { capabilities = ["sudo"] }'),
+    ).rejects.toMatchObject(denied);
     await expect(provisioner.deleteDatabaseConnection('database', SERVER)).rejects.toMatchObject(denied);
     await expect(provisioner.kvGet('secret', 'sysmanage/registry/settings')).rejects.toMatchObject(denied);
 

@@ -65,7 +65,9 @@ export async function bootstrapOpenBao(options: BootstrapOpenBaoOptions): Promis
   const appRoleMount = checkMount('approle mount', options.appRoleMount ?? 'approle');
   const mounts = { databaseMount, kvMount };
 
-  await openBao.enableSecretsEngine(databaseMount, 'database', { ...(options.databaseTtls ?? DATABASE_MOUNT_TTLS) });
+  await openBao.enableSecretsEngine(databaseMount, 'database', {
+    ...(options.databaseTtls ?? DATABASE_MOUNT_TTLS),
+  });
   await openBao.enableSecretsEngine(kvMount, 'kv', { options: { version: '2' } });
   await openBao.enableAuthMethod(appRoleMount, 'approle');
 
@@ -85,11 +87,17 @@ export async function bootstrapOpenBao(options: BootstrapOpenBaoOptions): Promis
   }
 
   const services: ServiceAppRoleResult[] = [];
-  for (const service of BOOTSTRAP_SERVICES) services.push(await ensureAppRole(openBao, service, appRoleMount, options.outDir));
+  for (const service of BOOTSTRAP_SERVICES)
+    services.push(await ensureAppRole(openBao, service, appRoleMount, options.outDir));
   return { databaseMount, kvMount, appRoleMount, staticPolicies, createdTenantPolicies, services };
 }
 
-async function ensureAppRole(openBao: OpenBaoClient, service: BootstrapService, mount: string, outDir: string): Promise<ServiceAppRoleResult> {
+async function ensureAppRole(
+  openBao: OpenBaoClient,
+  service: BootstrapService,
+  mount: string,
+  outDir: string,
+): Promise<ServiceAppRoleResult> {
   const appRole = servicePolicyName(service);
   const tokenPolicies = serviceTokenPolicies(service);
   await openBao.writeAppRole(appRole, { tokenPolicies, ...SERVICE_APPROLE_TTLS, bindSecretId: true }, mount);

@@ -15,7 +15,11 @@ export async function connectAdmin(config: ClientConfig, server: string): Promis
     return client;
   } catch (err) {
     await client.end().catch(() => undefined);
-    throw new BootstrapError(BootstrapErrorCode.ADMIN_UNAVAILABLE, `cannot connect to database server "${server}" as the admin user: ${(err as Error).message}`, { cause: err });
+    throw new BootstrapError(
+      BootstrapErrorCode.ADMIN_UNAVAILABLE,
+      `cannot connect to database server "${server}" as the admin user: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -25,11 +29,21 @@ export interface Restricted {
 }
 
 /** The named databases that exist on this server (the registry may live elsewhere). */
-export async function restrictedDatabases(admin: Client | null, wanted: RestrictedDatabase[]): Promise<Restricted[]> {
-  const list = wanted.map((entry) => (typeof entry === 'string' ? { name: entry, connect: [] } : { name: entry.name, connect: entry.connect ?? [] }));
+export async function restrictedDatabases(
+  admin: Client | null,
+  wanted: RestrictedDatabase[],
+): Promise<Restricted[]> {
+  const list = wanted.map((entry) =>
+    typeof entry === 'string'
+      ? { name: entry, connect: [] }
+      : { name: entry.name, connect: entry.connect ?? [] },
+  );
   if (admin === null) return list;
   const names = list.map((entry) => entry.name);
-  const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_catalog.pg_database WHERE datname = ANY($1::text[])', [names]);
+  const { rows } = await admin.query<{ datname: string }>(
+    'SELECT datname FROM pg_catalog.pg_database WHERE datname = ANY($1::text[])',
+    [names],
+  );
   const present = new Set(rows.map((row) => row.datname));
   return list.filter((entry) => present.has(entry.name));
 }
@@ -45,7 +59,11 @@ export async function adminRefusal(admin: Client): Promise<string | null> {
 }
 
 /** Runs the bootstrap in one transaction; returns the reason when PostgreSQL refuses for lack of privilege (42501), throws otherwise. */
-export async function applyStatements(admin: Client, input: ServerSqlInput, server: string): Promise<string | null> {
+export async function applyStatements(
+  admin: Client,
+  input: ServerSqlInput,
+  server: string,
+): Promise<string | null> {
   await admin.query('BEGIN');
   try {
     for (const statement of serverBootstrapStatements(input)) await admin.query(statement);
@@ -55,7 +73,11 @@ export async function applyStatements(admin: Client, input: ServerSqlInput, serv
     await admin.query('ROLLBACK').catch(() => undefined);
     const code = (err as { code?: unknown }).code;
     if (code === '42501') return `PostgreSQL refused the admin user: ${(err as Error).message}`;
-    throw new BootstrapError(BootstrapErrorCode.POSTGRES_FAILED, `bootstrap SQL on database server "${server}" failed: ${(err as Error).message}`, { cause: err });
+    throw new BootstrapError(
+      BootstrapErrorCode.POSTGRES_FAILED,
+      `bootstrap SQL on database server "${server}" failed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

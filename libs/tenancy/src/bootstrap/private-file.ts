@@ -18,7 +18,11 @@ export function writePrivateFile(file: string, content: string): void {
       closeSync(fd);
     }
   } catch (err) {
-    throw new BootstrapError(BootstrapErrorCode.FILE_FAILED, `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+    throw new BootstrapError(
+      BootstrapErrorCode.FILE_FAILED,
+      `cannot write ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

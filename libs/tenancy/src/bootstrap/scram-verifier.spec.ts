@@ -9,14 +9,18 @@ describe('scramSha256Verifier', () => {
     expect(verifier.startsWith('SCRAM-SHA-256$4096:')).toBe(true);
     expect(head).toBe(`4096:${salt.toString('base64')}`);
     const salted = pbkdf2Sync('pencil', salt, 4096, 32, 'sha256');
-    const stored = createHash('sha256').update(createHmac('sha256', salted).update('Client Key').digest()).digest('base64');
+    const stored = createHash('sha256')
+      .update(createHmac('sha256', salted).update('Client Key').digest())
+      .digest('base64');
     const server = createHmac('sha256', salted).update('Server Key').digest('base64');
     expect(keys).toBe(`${stored}:${server}`);
   });
 
   it('uses a fresh salt each time, and refuses non-ASCII passwords', () => {
     expect(scramSha256Verifier('same')).not.toBe(scramSha256Verifier('same'));
-    expect(() => scramSha256Verifier('pässword')).toThrow('scramSha256Verifier: only printable ASCII passwords are supported');
+    expect(() => scramSha256Verifier('pässword')).toThrow(
+      'scramSha256Verifier: only printable ASCII passwords are supported',
+    );
   });
 
   it('generates 64 hex characters of password', () => {

@@ -11,7 +11,8 @@ const ITERATIONS = 4096;
  * the bootstrap generates.
  */
 export function scramSha256Verifier(password: string, salt: Buffer = randomBytes(16)): string {
-  if (!/^[\x20-\x7e]+$/.test(password)) throw new Error('scramSha256Verifier: only printable ASCII passwords are supported');
+  if (!/^[\x20-\x7e]+$/.test(password))
+    throw new Error('scramSha256Verifier: only printable ASCII passwords are supported');
   const salted = pbkdf2Sync(password, salt, ITERATIONS, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();

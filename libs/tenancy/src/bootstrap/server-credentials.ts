@@ -16,7 +16,11 @@ export const SERVER_NAME_REGEX = /^[a-z][a-z0-9_-]{1,62}$/;
 
 /** Server names become an OpenBAO path segment (KV key, database/config/<name>). */
 export function checkServerName(name: string): string {
-  if (!SERVER_NAME_REGEX.test(name)) throw new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `database server name ${JSON.stringify(name)} must match ${SERVER_NAME_REGEX.source}`);
+  if (!SERVER_NAME_REGEX.test(name))
+    throw new BootstrapError(
+      BootstrapErrorCode.INVALID_INPUT,
+      `database server name ${JSON.stringify(name)} must match ${SERVER_NAME_REGEX.source}`,
+    );
   return name;
 }
 
@@ -26,7 +30,12 @@ export function serverCredentialsKvPath(serverName: string): string {
 }
 
 export function serverCredentials(fields: ServerCredentials): ServerCredentials {
-  const visible = (): Record<string, unknown> => ({ username: fields.username, password: '[redacted]', host: fields.host, port: fields.port });
+  const visible = (): Record<string, unknown> => ({
+    username: fields.username,
+    password: '[redacted]',
+    host: fields.host,
+    port: fields.port,
+  });
   const result = { ...fields };
   Object.defineProperty(result, 'toJSON', { value: visible, enumerable: false });
   Object.defineProperty(result, inspect.custom, { value: visible, enumerable: false });
@@ -34,15 +43,31 @@ export function serverCredentials(fields: ServerCredentials): ServerCredentials 
 }
 
 /** The provisioner's PostgreSQL login for `serverName`; CREDENTIALS_MISSING when the server was never bootstrapped. */
-export async function readServerCredentials(openBao: OpenBaoClient, serverName: string, kvMount = 'secret'): Promise<ServerCredentials> {
+export async function readServerCredentials(
+  openBao: OpenBaoClient,
+  serverName: string,
+  kvMount = 'secret',
+): Promise<ServerCredentials> {
   const path = serverCredentialsKvPath(serverName);
   const data = await openBao.kvGet(checkMount('kv mount', kvMount), path);
   if (data === null) {
-    throw new BootstrapError(BootstrapErrorCode.CREDENTIALS_MISSING, `no credentials for database server "${serverName}" at ${kvMount}/${path}: run provision-bootstrap --server ${serverName}`);
+    throw new BootstrapError(
+      BootstrapErrorCode.CREDENTIALS_MISSING,
+      `no credentials for database server "${serverName}" at ${kvMount}/${path}: run provision-bootstrap --server ${serverName}`,
+    );
   }
   const { username, password, host, port } = data;
-  if (typeof username !== 'string' || typeof password !== 'string' || typeof host !== 'string' || typeof port !== 'number' || !Number.isInteger(port)) {
-    throw new BootstrapError(BootstrapErrorCode.CREDENTIALS_MISSING, `credentials for database server "${serverName}" at ${kvMount}/${path} are malformed (need username, password, host, integer port)`);
+  if (
+    typeof username !== 'string' ||
+    typeof password !== 'string' ||
+    typeof host !== 'string' ||
+    typeof port !== 'number' ||
+    !Number.isInteger(port)
+  ) {
+    throw new BootstrapError(
+      BootstrapErrorCode.CREDENTIALS_MISSING,
+      `credentials for database server "${serverName}" at ${kvMount}/${path} are malformed (need username, password, host, integer port)`,
+    );
   }
   return serverCredentials({ username, password, host, port });
 }

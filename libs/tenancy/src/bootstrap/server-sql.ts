@@ -41,8 +41,16 @@ export function serverBootstrapStatements(input: ServerSqlInput): string[] {
   const provisioner = quoteIdent(PROVISIONER_PG_ROLE);
   const openBao = quoteIdent(OPENBAO_PG_ROLE);
   const statements = [
-    ...ensureRole(PROVISIONER_PG_ROLE, 'LOGIN CREATEDB CREATEROLE NOSUPERUSER NOREPLICATION NOBYPASSRLS INHERIT', input.provisionerPassword),
-    ...ensureRole(OPENBAO_PG_ROLE, 'LOGIN CREATEROLE NOCREATEDB NOSUPERUSER NOREPLICATION NOBYPASSRLS INHERIT', input.openBaoPassword),
+    ...ensureRole(
+      PROVISIONER_PG_ROLE,
+      'LOGIN CREATEDB CREATEROLE NOSUPERUSER NOREPLICATION NOBYPASSRLS INHERIT',
+      input.provisionerPassword,
+    ),
+    ...ensureRole(
+      OPENBAO_PG_ROLE,
+      'LOGIN CREATEROLE NOCREATEDB NOSUPERUSER NOREPLICATION NOBYPASSRLS INHERIT',
+      input.openBaoPassword,
+    ),
     `REVOKE CONNECT ON DATABASE "postgres" FROM PUBLIC`,
     `GRANT CONNECT ON DATABASE "postgres" TO ${provisioner}, ${openBao}`,
     // CREATE DATABASE copies template1 without connecting to it; nobody else needs to log in there.
@@ -52,7 +60,8 @@ export function serverBootstrapStatements(input: ServerSqlInput): string[] {
     const database = quoteIdent(db.name);
     statements.push(`REVOKE CONNECT ON DATABASE ${database} FROM PUBLIC`);
     const grantees = [...new Set(db.connect)];
-    if (grantees.length > 0) statements.push(`GRANT CONNECT ON DATABASE ${database} TO ${grantees.map(quoteIdent).join(', ')}`);
+    if (grantees.length > 0)
+      statements.push(`GRANT CONNECT ON DATABASE ${database} TO ${grantees.map(quoteIdent).join(', ')}`);
   }
   return statements;
 }

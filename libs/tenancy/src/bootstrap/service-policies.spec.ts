@@ -34,7 +34,11 @@ describe('service policies', () => {
   });
 
   it('ingest and migrator: only lease bookkeeping; no creds, no config, no sys/policies', () => {
-    const expected = { 'sys/leases/renew': ['update'], 'sys/leases/revoke': ['update'], 'sys/leases/lookup': ['update'] };
+    const expected = {
+      'sys/leases/renew': ['update'],
+      'sys/leases/revoke': ['update'],
+      'sys/leases/lookup': ['update'],
+    };
     for (const hcl of [renderIngestPolicy(), renderMigratorPolicy()]) {
       expect(rules(hcl)).toEqual(expected);
       expect(hcl).not.toMatch(/creds|config|sys\/policies|secret\//);
@@ -56,7 +60,9 @@ describe('service policies', () => {
       'sys/policies/acl/sysmanage-migrator-tenants',
       'kv2/data/sysmanage/database-servers/*',
     ]);
-    expect(renderServicePolicy('registry', { kvMount: 'kv2' })).toContain('path "kv2/data/sysmanage/registry/*"');
+    expect(renderServicePolicy('registry', { kvMount: 'kv2' })).toContain(
+      'path "kv2/data/sysmanage/registry/*"',
+    );
   });
 
   it('refuses a mount name that could break out of the HCL string', () => {
@@ -69,7 +75,10 @@ describe('service policies', () => {
       }
     })();
     expect(err).toBeInstanceOf(BootstrapError);
-    expect(err).toMatchObject({ code: BootstrapErrorCode.INVALID_INPUT, message: expect.stringMatching(/^database mount "database\\"}\\npath \\"\*" is not a plain mount name/) });
+    expect(err).toMatchObject({
+      code: BootstrapErrorCode.INVALID_INPUT,
+      message: expect.stringMatching(/^database mount "database\\"}\\npath \\"\*" is not a plain mount name/),
+    });
   });
 
   it('token policies: the generated policy only for ingest and migrator', () => {
@@ -102,6 +111,11 @@ describe('generated tenant credentials policies', () => {
   });
 
   it.each(['A', '1a', 'a-b', 'x', `a${'b'.repeat(40)}`, 'a"}', 'a*'])('refuses the slug %j', (slug) => {
-    expect(() => renderMigratorTenantsPolicy(['ok_one', slug])).toThrow(new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `invalid tenant slug ${JSON.stringify(slug)} for a credentials policy`));
+    expect(() => renderMigratorTenantsPolicy(['ok_one', slug])).toThrow(
+      new BootstrapError(
+        BootstrapErrorCode.INVALID_INPUT,
+        `invalid tenant slug ${JSON.stringify(slug)} for a credentials policy`,
+      ),
+    );
   });
 });

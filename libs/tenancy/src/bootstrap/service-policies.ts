@@ -32,12 +32,19 @@ const MOUNT_REGEX = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** Mount names end up inside HCL strings: only plain names are accepted. */
 export function checkMount(what: string, mount: string): string {
-  if (!MOUNT_REGEX.test(mount)) throw new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `${what} ${JSON.stringify(mount)} is not a plain mount name (${MOUNT_REGEX.source})`);
+  if (!MOUNT_REGEX.test(mount))
+    throw new BootstrapError(
+      BootstrapErrorCode.INVALID_INPUT,
+      `${what} ${JSON.stringify(mount)} is not a plain mount name (${MOUNT_REGEX.source})`,
+    );
   return mount;
 }
 
 function mounts(input: PolicyMounts): { db: string; kv: string } {
-  return { db: checkMount('database mount', input.databaseMount ?? 'database'), kv: checkMount('kv mount', input.kvMount ?? 'secret') };
+  return {
+    db: checkMount('database mount', input.databaseMount ?? 'database'),
+    kv: checkMount('kv mount', input.kvMount ?? 'secret'),
+  };
 }
 
 function rule(comment: string, path: string, capabilities: string[]): string {
@@ -67,32 +74,64 @@ export function renderProvisionerPolicy(input: PolicyMounts = {}): string {
   const { db, kv } = mounts(input);
   return [
     '# sysmanage-provisioner: written by provision-bootstrap; do not edit by hand.\n',
-    rule('One connection per database server: check it, create it when missing (no delete).', `${db}/config/*`, ['create', 'read', 'update']),
-    rule('The per-tenant dynamic roles tenant-<slug>-app / tenant-<slug>-owner.', `${db}/roles/tenant-*`, ['create', 'read', 'update', 'delete']),
+    rule(
+      'One connection per database server: check it, create it when missing (no delete).',
+      `${db}/config/*`,
+      ['create', 'read', 'update'],
+    ),
+    rule('The per-tenant dynamic roles tenant-<slug>-app / tenant-<slug>-owner.', `${db}/roles/tenant-*`, [
+      'create',
+      'read',
+      'update',
+      'delete',
+    ]),
     rule('List roles to find leftovers of a half-removed tenant.', `${db}/roles`, ['list']),
-    rule('Deprovisioning revokes every lease of a tenant (needs sudo).', `sys/leases/revoke-prefix/${db}/creds/tenant-*`, ['update', 'sudo']),
-    rule('Regenerated on activate/remove with one path per tenant.', `sys/policies/acl/${INGEST_TENANTS_POLICY}`, ['create', 'read', 'update']),
-    rule('Regenerated on activate/remove with one path per tenant.', `sys/policies/acl/${MIGRATOR_TENANTS_POLICY}`, ['create', 'read', 'update']),
-    rule('sysmanage_provisioner login per database server.', `${kv}/data/sysmanage/database-servers/*`, ['read']),
+    rule(
+      'Deprovisioning revokes every lease of a tenant (needs sudo).',
+      `sys/leases/revoke-prefix/${db}/creds/tenant-*`,
+      ['update', 'sudo'],
+    ),
+    rule(
+      'Regenerated on activate/remove with one path per tenant.',
+      `sys/policies/acl/${INGEST_TENANTS_POLICY}`,
+      ['create', 'read', 'update'],
+    ),
+    rule(
+      'Regenerated on activate/remove with one path per tenant.',
+      `sys/policies/acl/${MIGRATOR_TENANTS_POLICY}`,
+      ['create', 'read', 'update'],
+    ),
+    rule('sysmanage_provisioner login per database server.', `${kv}/data/sysmanage/database-servers/*`, [
+      'read',
+    ]),
   ].join('\n');
 }
 
 /** Ingest: only lease bookkeeping here; tenant app creds come from sysmanage-ingest-tenants. */
 export function renderIngestPolicy(input: PolicyMounts = {}): string {
   mounts(input);
-  return ['# sysmanage-ingest: app credentials are granted per tenant by sysmanage-ingest-tenants.\n', ...leaseRules()].join('\n');
+  return [
+    '# sysmanage-ingest: app credentials are granted per tenant by sysmanage-ingest-tenants.\n',
+    ...leaseRules(),
+  ].join('\n');
 }
 
 /** Migrator: only lease bookkeeping here; tenant owner creds come from sysmanage-migrator-tenants. */
 export function renderMigratorPolicy(input: PolicyMounts = {}): string {
   mounts(input);
-  return ['# sysmanage-migrator: owner credentials are granted per tenant by sysmanage-migrator-tenants.\n', ...leaseRules()].join('\n');
+  return [
+    '# sysmanage-migrator: owner credentials are granted per tenant by sysmanage-migrator-tenants.\n',
+    ...leaseRules(),
+  ].join('\n');
 }
 
 /** Registry: nothing tenant-related; its own settings in KV. */
 export function renderRegistryPolicy(input: PolicyMounts = {}): string {
   const { kv } = mounts(input);
-  return ['# sysmanage-registry: no database engine access at all.\n', rule('The registry’s own settings.', `${kv}/data/sysmanage/registry/*`, ['read'])].join('\n');
+  return [
+    '# sysmanage-registry: no database engine access at all.\n',
+    rule('The registry’s own settings.', `${kv}/data/sysmanage/registry/*`, ['read']),
+  ].join('\n');
 }
 
 /** The static policy of a service. */
@@ -112,7 +151,11 @@ export function renderServicePolicy(service: BootstrapService, input: PolicyMoun
 /** Sorted, de-duplicated and validated: every slug becomes a literal path in HCL. */
 export function normaliseSlugs(slugs: readonly string[]): string[] {
   for (const slug of slugs) {
-    if (!TENANT_SLUG_REGEX.test(slug)) throw new BootstrapError(BootstrapErrorCode.INVALID_INPUT, `invalid tenant slug ${JSON.stringify(slug)} for a credentials policy`);
+    if (!TENANT_SLUG_REGEX.test(slug))
+      throw new BootstrapError(
+        BootstrapErrorCode.INVALID_INPUT,
+        `invalid tenant slug ${JSON.stringify(slug)} for a credentials policy`,
+      );
   }
   return [...new Set(slugs)].sort();
 }
@@ -122,12 +165,20 @@ export function normaliseSlugs(slugs: readonly string[]): string[] {
  * globs only match a trailing `*`, so `tenant-*-app` cannot be written; an
  * explicit list is what keeps ingest away from owner credentials.
  */
-function renderTenantCredsPolicy(title: string, kind: 'app' | 'owner', slugs: readonly string[], input: PolicyMounts): string {
+function renderTenantCredsPolicy(
+  title: string,
+  kind: 'app' | 'owner',
+  slugs: readonly string[],
+  input: PolicyMounts,
+): string {
   const { db } = mounts(input);
   const header = `# ${title}: generated by the provisioner (one path per active tenant); do not edit by hand.\n`;
   const list = normaliseSlugs(slugs);
   if (list.length === 0) return `${header}# No tenants yet: this policy grants nothing.\n`;
-  return [header, ...list.map((slug) => rule(`tenant ${slug}`, `${db}/creds/tenant-${slug}-${kind}`, ['read']))].join('\n');
+  return [
+    header,
+    ...list.map((slug) => rule(`tenant ${slug}`, `${db}/creds/tenant-${slug}-${kind}`, ['read'])),
+  ].join('\n');
 }
 
 export function renderIngestTenantsPolicy(slugs: readonly string[], input: PolicyMounts = {}): string {

@@ -1,5 +1,11 @@
 import type { OpenBaoClient } from '@sysmanage/openbao';
-import { INGEST_TENANTS_POLICY, MIGRATOR_TENANTS_POLICY, normaliseSlugs, renderIngestTenantsPolicy, renderMigratorTenantsPolicy } from './service-policies';
+import {
+  INGEST_TENANTS_POLICY,
+  MIGRATOR_TENANTS_POLICY,
+  normaliseSlugs,
+  renderIngestTenantsPolicy,
+  renderMigratorTenantsPolicy,
+} from './service-policies';
 
 export interface TenantCredsPoliciesResult {
   /** The sorted, de-duplicated slugs written. */
@@ -13,7 +19,11 @@ export interface TenantCredsPoliciesResult {
  * provisioner calls it with every active tenant after an activation or a
  * removal. Tokens pick up the change on their next request.
  */
-export async function writeTenantCredsPolicies(openBao: OpenBaoClient, slugs: readonly string[], options: { databaseMount?: string } = {}): Promise<TenantCredsPoliciesResult> {
+export async function writeTenantCredsPolicies(
+  openBao: OpenBaoClient,
+  slugs: readonly string[],
+  options: { databaseMount?: string } = {},
+): Promise<TenantCredsPoliciesResult> {
   const list = normaliseSlugs(slugs);
   await openBao.putPolicy(INGEST_TENANTS_POLICY, renderIngestTenantsPolicy(list, options));
   await openBao.putPolicy(MIGRATOR_TENANTS_POLICY, renderMigratorTenantsPolicy(list, options));

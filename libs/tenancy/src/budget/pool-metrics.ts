@@ -32,9 +32,21 @@ export class TenantPoolMetrics {
         },
       });
     };
-    gauge('sysmanage_tenant_pools_live', 'Tenant pools currently open, per PostgreSQL server', (s) => s.livePools);
-    gauge('sysmanage_tenant_connections', 'Connections held by tenant pools (incl. opening/closing), per PostgreSQL server', (s) => s.connections);
-    gauge('sysmanage_tenant_pool_waiters', 'Requests waiting for a connection slot, per PostgreSQL server', (s) => s.waiters);
+    gauge(
+      'sysmanage_tenant_pools_live',
+      'Tenant pools currently open, per PostgreSQL server',
+      (s) => s.livePools,
+    );
+    gauge(
+      'sysmanage_tenant_connections',
+      'Connections held by tenant pools (incl. opening/closing), per PostgreSQL server',
+      (s) => s.connections,
+    );
+    gauge(
+      'sysmanage_tenant_pool_waiters',
+      'Requests waiting for a connection slot, per PostgreSQL server',
+      (s) => s.waiters,
+    );
     this.evictions = new Counter({
       name: 'sysmanage_tenant_pool_evictions_total',
       help: 'Tenant pools closed, by server and reason (lru, idle, suspended, rotated)',

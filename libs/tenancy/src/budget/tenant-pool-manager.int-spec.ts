@@ -30,7 +30,9 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
 
   /** Tenant sessions PostgreSQL has right now (the tenant roles only). */
   const tenantSessions = async (): Promise<number> => {
-    const { rows } = await sampler.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE usename LIKE 'budget\\_t%'");
+    const { rows } = await sampler.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE usename LIKE 'budget\\_t%'",
+    );
     return Number(rows[0]?.n);
   };
 
@@ -46,7 +48,13 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
       targets.push({
         tenantId: name,
         serverKey,
-        connection: async () => ({ host: pg.host, port: pg.port, user: name, password: PASSWORD, database: name }),
+        connection: async () => ({
+          host: pg.host,
+          port: pg.port,
+          user: name,
+          password: PASSWORD,
+          database: name,
+        }),
       });
     }
     sampler = await connect(pg, pg.superuser, pg.superuserPassword, 'postgres');
@@ -59,7 +67,8 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
     const row = settings.rows[0];
     const fillerCount = Number(row?.max) - Number(row?.reserved) - BUDGET - Number(row?.used);
     expect(fillerCount).toBeGreaterThan(0);
-    for (let i = 0; i < fillerCount; i += 1) fillers.push(await connect(pg, pg.superuser, pg.superuserPassword, 'postgres'));
+    for (let i = 0; i < fillerCount; i += 1)
+      fillers.push(await connect(pg, pg.superuser, pg.superuserPassword, 'postgres'));
   });
 
   afterAll(async () => {
@@ -70,8 +79,11 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
 
   it('the server itself refuses an 11th tenant session (the cap the manager must respect is real)', async () => {
     const direct: Client[] = [];
-    for (let i = 0; i < BUDGET; i += 1) direct.push(await connect(pg, tenantName(i), PASSWORD, tenantName(i)));
-    await expect(connect(pg, tenantName(BUDGET), PASSWORD, tenantName(BUDGET))).rejects.toMatchObject({ code: '53300' });
+    for (let i = 0; i < BUDGET; i += 1)
+      direct.push(await connect(pg, tenantName(i), PASSWORD, tenantName(i)));
+    await expect(connect(pg, tenantName(BUDGET), PASSWORD, tenantName(BUDGET))).rejects.toMatchObject({
+      code: '53300',
+    });
     await Promise.all(direct.map((c) => c.end()));
     await sleep(50);
     expect(await tenantSessions()).toBe(0);
@@ -79,7 +91,13 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
 
   it('hundreds of concurrent INSERTs across 40 tenants all land, never above 10 sessions, no 53300, and an in-use pool survives the churn', async () => {
     const registry = new Registry();
-    const manager = new TenantPoolManager({ maxConnectionsPerServer: BUDGET, maxPerTenant: 3, idleTimeoutMs: 30_000, acquireTimeoutMs: 60_000, registry });
+    const manager = new TenantPoolManager({
+      maxConnectionsPerServer: BUDGET,
+      maxPerTenant: 3,
+      idleTimeoutMs: 30_000,
+      acquireTimeoutMs: 60_000,
+      registry,
+    });
     let peak = 0;
     let sampling = true;
     const sampled = (async () => {
@@ -123,11 +141,15 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
 
       // Quiescent now (only tenant 0's held session plus idle pooled ones): the gauges match pg_stat_activity.
       const metrics = await registry.metrics();
-      const gaugeConnections = Number(new RegExp(`sysmanage_tenant_connections\\{server="${serverKey}"\\} (\\d+)`).exec(metrics)?.[1]);
+      const gaugeConnections = Number(
+        new RegExp(`sysmanage_tenant_connections\\{server="${serverKey}"\\} (\\d+)`).exec(metrics)?.[1],
+      );
       expect(gaugeConnections).toBe(await tenantSessions());
       expect(gaugeConnections).toBe(BUDGET);
       expect(metrics).toContain(`sysmanage_tenant_pool_waiters{server="${serverKey}"} 0`);
-      expect(metrics).toMatch(new RegExp(`sysmanage_tenant_pool_evictions_total\\{server="${serverKey}",reason="lru"\\} [1-9]\\d*`));
+      expect(metrics).toMatch(
+        new RegExp(`sysmanage_tenant_pool_evictions_total\\{server="${serverKey}",reason="lru"\\} [1-9]\\d*`),
+      );
       expect(manager.livePools(serverKey)).toContain(tenantName(0));
 
       releaseHeld();
@@ -157,7 +179,12 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
       serverKey,
       connection: async () => ({ host: pg.host, port: pg.port, user: name, password, database: name }),
     };
-    const manager = new TenantPoolManager({ maxConnectionsPerServer: BUDGET, maxPerTenant: 2, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 });
+    const manager = new TenantPoolManager({
+      maxConnectionsPerServer: BUDGET,
+      maxPerTenant: 2,
+      idleTimeoutMs: 30_000,
+      acquireTimeoutMs: 10_000,
+    });
     try {
       let releaseOld = (): void => undefined;
       let oldReady = (): void => undefined;
@@ -174,12 +201,19 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
       password = 'rotated-password';
       await pg.query(`ALTER ROLE ${name} PASSWORD '${password}'`);
       const drained = manager.rotateCredentials(name);
-      const fresh = await manager.withClient(rotating, async (client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+      const fresh = await manager.withClient(
+        rotating,
+        async (client) =>
+          (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid,
+      );
       const oldPid = await (releaseOld(), old);
       await drained;
       expect(fresh).not.toBe(oldPid);
       await sleep(50);
-      const sessions = await sampler.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [name]);
+      const sessions = await sampler.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE usename = $1',
+        [name],
+      );
       expect(sessions.rows.map((r) => r.pid)).toEqual([fresh]);
     } finally {
       await manager.close();
@@ -189,7 +223,13 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
 
   it('closes idle pools after idleTimeoutMs (sessions gone in pg_stat_activity, gauges at 0)', async () => {
     const registry = new Registry();
-    const manager = new TenantPoolManager({ maxConnectionsPerServer: BUDGET, maxPerTenant: 2, idleTimeoutMs: 300, acquireTimeoutMs: 10_000, registry });
+    const manager = new TenantPoolManager({
+      maxConnectionsPerServer: BUDGET,
+      maxPerTenant: 2,
+      idleTimeoutMs: 300,
+      acquireTimeoutMs: 10_000,
+      registry,
+    });
     try {
       await Promise.all(targets.slice(0, 3).map((t) => manager.withClient(t, (c) => c.query('SELECT 1'))));
       expect(await tenantSessions()).toBe(3);
@@ -197,7 +237,9 @@ describe('TenantPoolManager against a real PostgreSQL with a 10-connection budge
       await sleep(800);
       expect(await tenantSessions()).toBe(0);
       expect(manager.stats()).toEqual([{ server: serverKey, livePools: 0, connections: 0, waiters: 0 }]);
-      expect(await registry.getSingleMetricAsString('sysmanage_tenant_pool_evictions_total')).toContain(`{server="${serverKey}",reason="idle"} 3`);
+      expect(await registry.getSingleMetricAsString('sysmanage_tenant_pool_evictions_total')).toContain(
+        `{server="${serverKey}",reason="idle"} 3`,
+      );
     } finally {
       await manager.close();
     }

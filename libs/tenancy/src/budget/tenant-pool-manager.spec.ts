@@ -8,11 +8,18 @@ const SERVER = '10.0.0.1:5432';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function target(tenantId: string, user = `u_${tenantId}`, serverKey = SERVER): TenantPoolTarget {
-  return { tenantId, serverKey, connection: async () => ({ host: '10.0.0.1', port: 5432, user, password: 'pw', database: tenantId }) };
+  return {
+    tenantId,
+    serverKey,
+    connection: async () => ({ host: '10.0.0.1', port: 5432, user, password: 'pw', database: tenantId }),
+  };
 }
 
 /** A checkout held open until the returned release() is called. */
-async function hold(manager: TenantPoolManager, t: TenantPoolTarget): Promise<{ client: FakePgClient; release: () => void; done: Promise<void> }> {
+async function hold(
+  manager: TenantPoolManager,
+  t: TenantPoolTarget,
+): Promise<{ client: FakePgClient; release: () => void; done: Promise<void> }> {
   let release = (): void => undefined;
   let resolveClient: (client: FakePgClient) => void = () => undefined;
   const gotClient = new Promise<FakePgClient>((resolve) => (resolveClient = resolve));
@@ -102,7 +109,9 @@ describe('TenantPoolManager (fake connections)', () => {
     make({ maxConnectionsPerServer: 1, maxPerTenant: 1 });
     const a = await hold(manager, target('a'));
     const order: string[] = [];
-    const calls = ['b', 'c', 'a', 'd'].map((id) => manager.withClient(target(id), async () => void order.push(id)));
+    const calls = ['b', 'c', 'a', 'd'].map((id) =>
+      manager.withClient(target(id), async () => void order.push(id)),
+    );
     await sleep(10);
     expect(order).toEqual([]);
     expect(manager.stats()[0]).toMatchObject({ waiters: 4, connections: 1 });
@@ -120,7 +129,10 @@ describe('TenantPoolManager (fake connections)', () => {
 
   it('closes idle connections after idleTimeoutMs and drops the pool', async () => {
     make({ idleTimeoutMs: 40 });
-    await Promise.all([manager.withClient(target('a'), () => sleep(5)), manager.withClient(target('a'), () => sleep(5))]);
+    await Promise.all([
+      manager.withClient(target('a'), () => sleep(5)),
+      manager.withClient(target('a'), () => sleep(5)),
+    ]);
     expect(manager.stats()[0]).toMatchObject({ livePools: 1, connections: 2 });
     await sleep(100);
     expect(manager.stats()[0]).toMatchObject({ livePools: 0, connections: 0 });
@@ -132,13 +144,20 @@ describe('TenantPoolManager (fake connections)', () => {
   it('rotateCredentials: new checkouts use new credentials, the checked-out client finishes, then closes', async () => {
     make();
     let generation = 1;
-    const rotating: TenantPoolTarget = { tenantId: 'a', serverKey: SERVER, connection: async () => ({ user: `a_v${generation}` }) };
+    const rotating: TenantPoolTarget = {
+      tenantId: 'a',
+      serverKey: SERVER,
+      connection: async () => ({ user: `a_v${generation}` }),
+    };
     const old = await hold(manager, rotating);
     expect(old.client.config.user).toBe('a_v1');
     generation = 2;
     let drained = false;
     const rotation = manager.rotateCredentials('a').then(() => (drained = true));
-    const user = await manager.withClient(rotating, async (c) => (await c.query<{ user: string }>('x')).rows[0]?.user);
+    const user = await manager.withClient(
+      rotating,
+      async (c) => (await c.query<{ user: string }>('x')).rows[0]?.user,
+    );
     expect(user).toBe('a_v2');
     await sleep(10);
     expect(drained).toBe(false);
@@ -156,7 +175,10 @@ describe('TenantPoolManager (fake connections)', () => {
     const waiting = manager.withClient(target('b'), async () => 'never');
     await sleep(5);
     await manager.evict('b');
-    await expect(waiting).rejects.toMatchObject({ code: ConnectionBudgetErrorCode.EVICTED, message: expect.stringContaining('tenant b') });
+    await expect(waiting).rejects.toMatchObject({
+      code: ConnectionBudgetErrorCode.EVICTED,
+      message: expect.stringContaining('tenant b'),
+    });
     const evictA = manager.evict('a');
     a.release();
     await a.done;
@@ -188,7 +210,9 @@ describe('TenantPoolManager (fake connections)', () => {
       code: ConnectionBudgetErrorCode.SERVER_REFUSED,
       message: expect.stringContaining('lower maxConnectionsPerServer'),
     });
-    fake.failNext = Object.assign(new Error('password authentication failed for user "u_a"'), { code: '28P01' });
+    fake.failNext = Object.assign(new Error('password authentication failed for user "u_a"'), {
+      code: '28P01',
+    });
     const failure = manager.withClient(target('a'), async () => 1);
     await expect(failure).rejects.toMatchObject({
       code: ConnectionBudgetErrorCode.CONNECT_FAILED,
@@ -216,7 +240,10 @@ describe('TenantPoolManager (fake connections)', () => {
   it('exposes gauges and the lease renewal counter', async () => {
     make();
     const a = await hold(manager, target('a'));
-    const waiting = [manager.withClient(target('b'), () => sleep(1)), manager.withClient(target('c'), () => sleep(1))];
+    const waiting = [
+      manager.withClient(target('b'), () => sleep(1)),
+      manager.withClient(target('c'), () => sleep(1)),
+    ];
     const waiters = manager.withClient(target('d'), () => sleep(1));
     manager.metrics.leaseRenewal();
     manager.metrics.leaseRenewal('rotated');
@@ -233,9 +260,14 @@ describe('TenantPoolManager (fake connections)', () => {
 
   it('rejects unusable options with INVALID_OPTIONS', () => {
     expect(() => make({ maxConnectionsPerServer: 0 })).toThrow(
-      expect.objectContaining({ code: ConnectionBudgetErrorCode.INVALID_OPTIONS, message: 'maxConnectionsPerServer must be a positive integer, got 0' }),
+      expect.objectContaining({
+        code: ConnectionBudgetErrorCode.INVALID_OPTIONS,
+        message: 'maxConnectionsPerServer must be a positive integer, got 0',
+      }),
     );
-    expect(() => make({ maxConnectionsPerServer: 2, maxPerTenant: 3 })).toThrow(/maxPerTenant \(3\) cannot exceed/);
+    expect(() => make({ maxConnectionsPerServer: 2, maxPerTenant: 3 })).toThrow(
+      /maxPerTenant \(3\) cannot exceed/,
+    );
     make();
   });
 });

@@ -49,10 +49,18 @@ export class TenantPoolManager {
   private closed = false;
 
   constructor(private readonly options: TenantPoolManagerOptions) {
-    for (const key of ['maxConnectionsPerServer', 'maxPerTenant', 'idleTimeoutMs', 'acquireTimeoutMs'] as const) {
+    for (const key of [
+      'maxConnectionsPerServer',
+      'maxPerTenant',
+      'idleTimeoutMs',
+      'acquireTimeoutMs',
+    ] as const) {
       const value = options[key];
       if (!Number.isInteger(value) || value <= 0) {
-        throw new ConnectionBudgetError(ConnectionBudgetErrorCode.INVALID_OPTIONS, `${key} must be a positive integer, got ${String(value)}`);
+        throw new ConnectionBudgetError(
+          ConnectionBudgetErrorCode.INVALID_OPTIONS,
+          `${key} must be a positive integer, got ${String(value)}`,
+        );
       }
     }
     if (options.maxPerTenant > options.maxConnectionsPerServer) {
@@ -119,7 +127,14 @@ export class TenantPoolManager {
   async close(): Promise<void> {
     this.closed = true;
     const drains = [...this.pools.values()].map((pool) =>
-      this.retire(pool, null, new ConnectionBudgetError(ConnectionBudgetErrorCode.CLOSED, `TenantPoolManager closed while tenant ${pool.tenantId} waited`)),
+      this.retire(
+        pool,
+        null,
+        new ConnectionBudgetError(
+          ConnectionBudgetErrorCode.CLOSED,
+          `TenantPoolManager closed while tenant ${pool.tenantId} waited`,
+        ),
+      ),
     );
     await Promise.all(drains);
     await Promise.all([...this.servers.values()].map((s) => this.untilNoConnections(s)));
@@ -127,7 +142,12 @@ export class TenantPoolManager {
 
   /** What the gauges report, per server. */
   stats(): ServerSnapshot[] {
-    return [...this.servers.values()].map((s) => ({ server: s.key, livePools: s.pools.size, connections: s.open, waiters: s.queue.length }));
+    return [...this.servers.values()].map((s) => ({
+      server: s.key,
+      livePools: s.pools.size,
+      connections: s.open,
+      waiters: s.queue.length,
+    }));
   }
 
   /** Tenant ids with a live pool on a server, least recently used first. */
@@ -139,10 +159,20 @@ export class TenantPoolManager {
 
   private acquire(target: TenantPoolTarget): Promise<PooledConnection> {
     if (this.closed) {
-      return Promise.reject(new ConnectionBudgetError(ConnectionBudgetErrorCode.CLOSED, `TenantPoolManager is closed (tenant ${target.tenantId})`));
+      return Promise.reject(
+        new ConnectionBudgetError(
+          ConnectionBudgetErrorCode.CLOSED,
+          `TenantPoolManager is closed (tenant ${target.tenantId})`,
+        ),
+      );
     }
     if (!target.tenantId || !target.serverKey) {
-      return Promise.reject(new ConnectionBudgetError(ConnectionBudgetErrorCode.INVALID_OPTIONS, 'A target needs a tenantId and a serverKey'));
+      return Promise.reject(
+        new ConnectionBudgetError(
+          ConnectionBudgetErrorCode.INVALID_OPTIONS,
+          'A target needs a tenantId and a serverKey',
+        ),
+      );
     }
     const pool = this.poolFor(target);
     const server = this.server(pool.serverKey);
@@ -162,7 +192,10 @@ export class TenantPoolManager {
       void this.retire(
         pool,
         'rotated',
-        new ConnectionBudgetError(ConnectionBudgetErrorCode.EVICTED, `Tenant ${target.tenantId} moved from ${pool.serverKey} to ${target.serverKey}`),
+        new ConnectionBudgetError(
+          ConnectionBudgetErrorCode.EVICTED,
+          `Tenant ${target.tenantId} moved from ${pool.serverKey} to ${target.serverKey}`,
+        ),
       );
       pool = undefined;
     }
@@ -320,7 +353,10 @@ export class TenantPoolManager {
   }
 
   private connectError(pool: TenantPool, error: unknown): ConnectionBudgetError {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error
+        ? (error as { code: unknown }).code
+        : undefined;
     const reason = error instanceof Error ? error.message : String(error);
     if (code === TOO_MANY_CONNECTIONS) {
       // Not retried: the server has fewer slots than our budget assumes; the budget must be lowered.
@@ -342,10 +378,18 @@ export class TenantPoolManager {
   private afterRetiredOpen(waiter: Waiter, pool: TenantPool): void {
     if (waiter.settled) return;
     if (pool.retiredError || this.closed) {
-      this.fail(waiter, pool.retiredError ?? new ConnectionBudgetError(ConnectionBudgetErrorCode.CLOSED, 'TenantPoolManager closed'));
+      this.fail(
+        waiter,
+        pool.retiredError ??
+          new ConnectionBudgetError(ConnectionBudgetErrorCode.CLOSED, 'TenantPoolManager closed'),
+      );
       return;
     }
-    const next = this.poolFor({ tenantId: pool.tenantId, serverKey: pool.serverKey, connection: pool.connection });
+    const next = this.poolFor({
+      tenantId: pool.tenantId,
+      serverKey: pool.serverKey,
+      connection: pool.connection,
+    });
     waiter.pool = next;
     next.waiters += 1;
     this.server(next.serverKey).queue.unshift(waiter);

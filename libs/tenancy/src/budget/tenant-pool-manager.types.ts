@@ -25,5 +25,3 @@ export interface TenantPoolManagerOptions {
   readonly registry?: Registry;
   readonly clientFactory?: ClientFactory;
 }
-
-

@@ -1,4 +1,10 @@
-import { currentTenant, requireTenant, runInTenant, TenantContextError, TenantContextErrorCode } from './tenant-context';
+import {
+  currentTenant,
+  requireTenant,
+  runInTenant,
+  TenantContextError,
+  TenantContextErrorCode,
+} from './tenant-context';
 
 describe('tenant context', () => {
   it('has no tenant outside runInTenant and requireTenant throws a typed error', () => {
@@ -7,7 +13,10 @@ describe('tenant context', () => {
     try {
       requireTenant();
     } catch (error) {
-      expect(error).toMatchObject({ code: TenantContextErrorCode.NO_TENANT, message: expect.stringContaining('runInTenant') });
+      expect(error).toMatchObject({
+        code: TenantContextErrorCode.NO_TENANT,
+        message: expect.stringContaining('runInTenant'),
+      });
     }
   });
 

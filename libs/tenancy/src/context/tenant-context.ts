@@ -28,9 +28,14 @@ const storage = new AsyncLocalStorage<TenantContextValue>();
 /** Runs fn with ctx as the current tenant for everything fn awaits or schedules; the previous context is restored after. */
 export function runInTenant<T>(ctx: TenantContextValue, fn: () => T): T {
   if (typeof ctx.tenantId !== 'string' || ctx.tenantId.trim() === '') {
-    throw new TenantContextError(TenantContextErrorCode.INVALID_TENANT, 'runInTenant needs a non-empty tenantId');
+    throw new TenantContextError(
+      TenantContextErrorCode.INVALID_TENANT,
+      'runInTenant needs a non-empty tenantId',
+    );
   }
-  const value: TenantContextValue = Object.freeze(ctx.slug === undefined ? { tenantId: ctx.tenantId } : { tenantId: ctx.tenantId, slug: ctx.slug });
+  const value: TenantContextValue = Object.freeze(
+    ctx.slug === undefined ? { tenantId: ctx.tenantId } : { tenantId: ctx.tenantId, slug: ctx.slug },
+  );
   return storage.run(value, fn);
 }
 
@@ -41,7 +46,10 @@ export function currentTenant(): TenantContextValue | undefined {
 export function requireTenant(): TenantContextValue {
   const ctx = storage.getStore();
   if (!ctx) {
-    throw new TenantContextError(TenantContextErrorCode.NO_TENANT, 'No tenant in context: this code must run inside runInTenant()');
+    throw new TenantContextError(
+      TenantContextErrorCode.NO_TENANT,
+      'No tenant in context: this code must run inside runInTenant()',
+    );
   }
   return ctx;
 }

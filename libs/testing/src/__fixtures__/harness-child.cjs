@@ -21,7 +21,9 @@ const { startNats } = require(path.join(src, 'nats', 'start-nats.ts'));
 (async () => {
   const pg = await startPostgres({ name: 'child' });
   const nats = await startNats();
-  process.stdout.write(`${JSON.stringify({ pgPid: pg.pid, natsPid: nats.pid, dirs: [path.dirname(pg.dataDir), path.dirname(nats.storeDir)] })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ pgPid: pg.pid, natsPid: nats.pid, dirs: [path.dirname(pg.dataDir), path.dirname(nats.storeDir)] })}\n`,
+  );
   setInterval(() => undefined, 60_000);
 })().catch((err) => {
   process.stderr.write(`${err.stack}\n`);

@@ -25,7 +25,12 @@ export interface TestConfigInput {
   shared?: PgInstance | TestConfigDatabase;
   /** `nats.servers`; default the machine's server (machineNatsServers()). */
   nats?: NatsInstance | string[];
-  multitenancy?: { enabled: boolean; selfServiceProvisioning?: boolean; licenseFile?: string; licensePublicKeyFile?: string };
+  multitenancy?: {
+    enabled: boolean;
+    selfServiceProvisioning?: boolean;
+    licenseFile?: string;
+    licensePublicKeyFile?: string;
+  };
   /** The `vault:` block; an OpenBaoInstance gives its url and root token. */
   vault?: OpenBaoInstance | { url: string; token?: string; mountPath?: string; databaseMountPath?: string };
   /** `api.<service>.port` (host stays 127.0.0.1); 0 = any free port. */
@@ -59,12 +64,22 @@ function withoutUndefined(tree: YamlTree): YamlTree {
 
 function vaultBlock(vault: NonNullable<TestConfigInput['vault']>): YamlTree {
   if ('rootToken' in vault) return { url: vault.url, token: vault.rootToken };
-  return withoutUndefined({ url: vault.url, token: vault.token, mount_path: vault.mountPath, database_mount_path: vault.databaseMountPath });
+  return withoutUndefined({
+    url: vault.url,
+    token: vault.token,
+    mount_path: vault.mountPath,
+    database_mount_path: vault.databaseMountPath,
+  });
 }
 
 /** The YAML document writeTestConfig would write (snake_case keys, as loadConfig reads them). */
 export function buildTestConfig(input: TestConfigInput, overrides: YamlTree = {}): YamlTree {
-  const natsServers = input.nats === undefined ? machineNatsServers() : Array.isArray(input.nats) ? input.nats : input.nats.servers;
+  const natsServers =
+    input.nats === undefined
+      ? machineNatsServers()
+      : Array.isArray(input.nats)
+        ? input.nats
+        : input.nats.servers;
   const doc: YamlTree = {
     registry: databaseBlock(input.registry),
     nats: { servers: natsServers },
@@ -81,7 +96,9 @@ export function buildTestConfig(input: TestConfigInput, overrides: YamlTree = {}
   }
   if (input.vault !== undefined) doc['vault'] = vaultBlock(input.vault);
   if (input.apiPorts !== undefined) {
-    doc['api'] = Object.fromEntries(Object.entries(input.apiPorts).map(([service, port]) => [service, { host: '127.0.0.1', port }]));
+    doc['api'] = Object.fromEntries(
+      Object.entries(input.apiPorts).map(([service, port]) => [service, { host: '127.0.0.1', port }]),
+    );
   }
   if (input.loggingLevel !== undefined) doc['logging'] = { level: input.loggingLevel };
   return deepMerge(doc, overrides);

@@ -37,7 +37,9 @@ describe('startNats', () => {
     expect(codec.decode(msg!.data)).toEqual({ n: 42 });
     msg!.ack();
 
-    await expect(jsm.streams.add({ name: 'OTHER', subjects: ['harness.>'] })).rejects.toThrow('subjects overlap with an existing stream');
+    await expect(jsm.streams.add({ name: 'OTHER', subjects: ['harness.>'] })).rejects.toThrow(
+      'subjects overlap with an existing stream',
+    );
   });
 
   it('stop() ends the process and removes the store', async () => {
@@ -48,7 +50,9 @@ describe('startNats', () => {
     expect(own.isRunning()).toBe(false);
     expect(processStartTime(pid)).toBeNull();
     expect(existsSync(own.storeDir)).toBe(false);
-    await expect(connect({ servers: own.servers, reconnect: false, timeout: 500 })).rejects.toMatchObject({ code: 'CONNECTION_REFUSED' });
+    await expect(connect({ servers: own.servers, reconnect: false, timeout: 500 })).rejects.toMatchObject({
+      code: 'CONNECTION_REFUSED',
+    });
     await expect(own.stop()).resolves.toBeUndefined();
   });
 });

@@ -55,7 +55,17 @@ class NatsServer extends ServerProcess implements NatsInstance {
     return ManagedProcess.spawn(
       {
         command: this.binary,
-        args: ['-js', '-a', HOST, '-p', String(port), '-sd', this.storeDir, '-n', `sysmanage-harness-${port}`],
+        args: [
+          '-js',
+          '-a',
+          HOST,
+          '-p',
+          String(port),
+          '-sd',
+          this.storeDir,
+          '-n',
+          `sysmanage-harness-${port}`,
+        ],
         env: cleanEnv(),
         logFile: join(this.baseDir, 'nats-server.log'),
       },
@@ -82,8 +92,13 @@ class NatsServer extends ServerProcess implements NatsInstance {
 export async function startNats(): Promise<NatsInstance> {
   const binary = findExecutable('nats-server', ['/usr/sbin/nats-server', '/usr/local/bin/nats-server']);
   if (binary === null) {
-    throw new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, 'nats-server not found in /usr/sbin, /usr/local/bin or on PATH (Debian: apt-get install nats-server)');
+    throw new HarnessError(
+      HarnessErrorCode.BINARY_NOT_FOUND,
+      'nats-server not found in /usr/sbin, /usr/local/bin or on PATH (Debian: apt-get install nats-server)',
+    );
   }
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-nats-'));
-  return startOrCleanUp(new NatsServer(binary, baseDir, trackResource('nats', [baseDir])), (server) => server.start());
+  return startOrCleanUp(new NatsServer(binary, baseDir, trackResource('nats', [baseDir])), (server) =>
+    server.start(),
+  );
 }

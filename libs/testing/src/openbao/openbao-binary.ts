@@ -30,13 +30,22 @@ async function build(): Promise<string> {
   mkdirSync(harnessRoot(), { recursive: true });
   const lock = join(harnessRoot(), 'openbao-build.lock');
   try {
-    const { stdout } = await execFileAsync('flock', [lock, 'bash', script], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync('flock', [lock, 'bash', script], {
+      timeout: BUILD_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const path = stdout.trim().split('\n').pop()?.trim() ?? '';
-    if (path === '') throw new HarnessError(HarnessErrorCode.BUILD_FAILED, `${script} printed no binary path`);
+    if (path === '')
+      throw new HarnessError(HarnessErrorCode.BUILD_FAILED, `${script} printed no binary path`);
     return path;
   } catch (err) {
     if (err instanceof HarnessError) throw err;
-    const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr).trim().split('\n').slice(-10).join('\n') : '';
-    throw new HarnessError(HarnessErrorCode.BUILD_FAILED, `${script} failed: ${stderr || String(err)}`, { cause: err });
+    const stderr =
+      typeof err === 'object' && err !== null && 'stderr' in err
+        ? String(err.stderr).trim().split('\n').slice(-10).join('\n')
+        : '';
+    throw new HarnessError(HarnessErrorCode.BUILD_FAILED, `${script} failed: ${stderr || String(err)}`, {
+      cause: err,
+    });
   }
 }

@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { openBaoBinary, startOpenBao, type OpenBaoInstance } from '../index';
 import { processStartTime } from '../process/proc-info';
 
-async function vault(instance: OpenBaoInstance, path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: unknown }> {
+async function vault(
+  instance: OpenBaoInstance,
+  path: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<{ status: number; body: unknown }> {
   const { token = instance.rootToken, ...rest } = init;
   const response = await fetch(`${instance.url}/v1/${path}`, {
     ...rest,
@@ -37,7 +41,10 @@ describe('startOpenBao', () => {
   });
 
   it('writes and reads a KV v2 secret with the root token', async () => {
-    const written = await vault(bao, 'secret/data/harness/check', { method: 'POST', body: JSON.stringify({ data: { answer: 42 } }) });
+    const written = await vault(bao, 'secret/data/harness/check', {
+      method: 'POST',
+      body: JSON.stringify({ data: { answer: 42 } }),
+    });
     expect(written.status).toBe(200);
     expect(written.body).toMatchObject({ data: { version: 1 } });
 

@@ -49,7 +49,13 @@ class OpenBaoServer extends ServerProcess implements OpenBaoInstance {
     return ManagedProcess.spawn(
       {
         command: this.binary,
-        args: ['server', '-dev', `-dev-root-token-id=${this.rootToken}`, `-dev-listen-address=${HOST}:${port}`, '-dev-no-store-token'],
+        args: [
+          'server',
+          '-dev',
+          `-dev-root-token-id=${this.rootToken}`,
+          `-dev-listen-address=${HOST}:${port}`,
+          '-dev-no-store-token',
+        ],
         // No VAULT_*/BAO_* from our environment; HOME is the temp dir so no ~/.vault-token or CLI config is read.
         env: cleanEnv({ HOME: this.baseDir }),
         cwd: this.baseDir,
@@ -86,5 +92,7 @@ class OpenBaoServer extends ServerProcess implements OpenBaoInstance {
 export async function startOpenBao(): Promise<OpenBaoInstance> {
   const binary = await openBaoBinary();
   const baseDir = mkdtempSync(join(tmpdir(), 'sysmanage-openbao-'));
-  return startOrCleanUp(new OpenBaoServer(binary, baseDir, trackResource('openbao', [baseDir])), (server) => server.start());
+  return startOrCleanUp(new OpenBaoServer(binary, baseDir, trackResource('openbao', [baseDir])), (server) =>
+    server.start(),
+  );
 }

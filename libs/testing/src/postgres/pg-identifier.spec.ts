@@ -6,12 +6,15 @@ describe('quoteDatabaseName', () => {
     expect(quoteDatabaseName(name)).toBe(`"${name}"`);
   });
 
-  it.each(['', '1abc', 'Tenant', 'a-b', 'a"b', 'a'.repeat(64), 'x; DROP DATABASE y'])('refuses %j', (name) => {
-    expect(() => quoteDatabaseName(name)).toThrow(
-      expect.objectContaining({
-        code: HarnessErrorCode.INVALID_IDENTIFIER,
-        message: `invalid database name ${JSON.stringify(name)}: expected 1-63 characters of a-z, 0-9 and _, not starting with a digit`,
-      }),
-    );
-  });
+  it.each(['', '1abc', 'Tenant', 'a-b', 'a"b', 'a'.repeat(64), 'x; DROP DATABASE y'])(
+    'refuses %j',
+    (name) => {
+      expect(() => quoteDatabaseName(name)).toThrow(
+        expect.objectContaining({
+          code: HarnessErrorCode.INVALID_IDENTIFIER,
+          message: `invalid database name ${JSON.stringify(name)}: expected 1-63 characters of a-z, 0-9 and _, not starting with a digit`,
+        }),
+      );
+    },
+  );
 });

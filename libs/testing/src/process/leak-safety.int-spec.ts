@@ -14,7 +14,9 @@ interface ChildReport {
 }
 
 function startChild(): Promise<{ child: ChildProcess; report: ChildReport }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', '__fixtures__', 'harness-child.cjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(__dirname, '..', '__fixtures__', 'harness-child.cjs')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -28,7 +30,9 @@ function startChild(): Promise<{ child: ChildProcess; report: ChildReport }> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
@@ -79,7 +83,10 @@ describe('leak safety', () => {
     const runDir = join(harnessRoot(), 'runs', `${deadOwner.pid!}-1`);
     mkdirSync(runDir, { recursive: true });
     const pid = orphan.pid!;
-    writeFileSync(join(runDir, 'orphan.json'), JSON.stringify({ label: 'orphan', pid, pidStartTime: processStartTime(pid), dirs: [dir] }));
+    writeFileSync(
+      join(runDir, 'orphan.json'),
+      JSON.stringify({ label: 'orphan', pid, pidStartTime: processStartTime(pid), dirs: [dir] }),
+    );
 
     const reaped = reapStaleHarnessProcesses();
 

@@ -49,12 +49,21 @@ export class ManagedProcess {
       child = existsSync(SETPRIV)
         ? spawn(SETPRIV, setprivArgs(spec), { env: spec.env, cwd: spec.cwd, stdio: ['ignore', fd, fd] })
         : // Without setpriv the child cannot die with us; the exit handlers and the reaper still clean up.
-          spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, stdio: ['ignore', fd, fd], uid: spec.user?.uid, gid: spec.user?.gid });
+          spawn(spec.command, spec.args, {
+            env: spec.env,
+            cwd: spec.cwd,
+            stdio: ['ignore', fd, fd],
+            uid: spec.user?.uid,
+            gid: spec.user?.gid,
+          });
     } finally {
       closeSync(fd);
     }
     if (child.pid === undefined) {
-      throw new HarnessError(HarnessErrorCode.START_FAILED, `could not spawn ${spec.command}: ${readTail(spec.logFile)}`);
+      throw new HarnessError(
+        HarnessErrorCode.START_FAILED,
+        `could not spawn ${spec.command}: ${readTail(spec.logFile)}`,
+      );
     }
     tracked.setProcess(child.pid);
     return new ManagedProcess(child, child.pid, spec.logFile);
@@ -66,7 +75,9 @@ export class ManagedProcess {
 
   exitDescription(): string {
     if (this.exitInfo === null) return 'still running';
-    return this.exitInfo.signal !== null ? `killed by ${this.exitInfo.signal}` : `exited with code ${String(this.exitInfo.code)}`;
+    return this.exitInfo.signal !== null
+      ? `killed by ${this.exitInfo.signal}`
+      : `exited with code ${String(this.exitInfo.code)}`;
   }
 
   logTail(): string {
@@ -101,7 +112,9 @@ export class ManagedProcess {
 
 function setprivArgs(spec: SpawnSpec): string[] {
   const userArgs =
-    spec.user === undefined ? [] : ['--reuid', String(spec.user.uid), '--regid', String(spec.user.gid), '--clear-groups'];
+    spec.user === undefined
+      ? []
+      : ['--reuid', String(spec.user.uid), '--regid', String(spec.user.gid), '--clear-groups'];
   return ['--pdeathsig', 'KILL', ...userArgs, '--', spec.command, ...spec.args];
 }
 

@@ -68,19 +68,32 @@ export abstract class ServerProcess {
       this.boundPort = port;
       const proc = this.spawnOn(port);
       this.proc = proc;
-      const ready = await pollUntil(async () => (!proc.isRunning() || (await this.ready()) ? true : undefined), options.readyTimeoutMs, options.pollMs);
+      const ready = await pollUntil(
+        async () => (!proc.isRunning() || (await this.ready()) ? true : undefined),
+        options.readyTimeoutMs,
+        options.pollMs,
+      );
       if (ready === true && proc.isRunning()) return;
 
       const log = proc.logTail();
       await this.stopProcess();
       if (PORT_IN_USE.test(log)) {
         if (attempt < options.attempts) continue;
-        throw new HarnessError(HarnessErrorCode.START_FAILED, `${this.label} cannot start: port ${port} is taken (${attempt} attempt(s)): ${log}`);
+        throw new HarnessError(
+          HarnessErrorCode.START_FAILED,
+          `${this.label} cannot start: port ${port} is taken (${attempt} attempt(s)): ${log}`,
+        );
       }
       if (ready === undefined) {
-        throw new HarnessError(HarnessErrorCode.START_TIMEOUT, `${this.label} not ready on port ${port} after ${options.readyTimeoutMs} ms: ${log}`);
+        throw new HarnessError(
+          HarnessErrorCode.START_TIMEOUT,
+          `${this.label} not ready on port ${port} after ${options.readyTimeoutMs} ms: ${log}`,
+        );
       }
-      throw new HarnessError(HarnessErrorCode.START_FAILED, `${this.label} ${proc.exitDescription()} during start on port ${port}: ${log}`);
+      throw new HarnessError(
+        HarnessErrorCode.START_FAILED,
+        `${this.label} ${proc.exitDescription()} during start on port ${port}: ${log}`,
+      );
     }
   }
 
@@ -100,7 +113,10 @@ export abstract class ServerProcess {
 }
 
 /** Runs `start`; on failure stops the server (process and dir) before rethrowing, so a failed start leaks nothing. */
-export async function startOrCleanUp<T extends ServerProcess>(server: T, start: (server: T) => Promise<void>): Promise<T> {
+export async function startOrCleanUp<T extends ServerProcess>(
+  server: T,
+  start: (server: T) => Promise<void>,
+): Promise<T> {
   try {
     await start(server);
     return server;

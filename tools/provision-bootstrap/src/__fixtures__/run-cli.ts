@@ -7,7 +7,11 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(argv: string[], cwd: string, env: Record<string, string | undefined>): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
   let out = '';
   let err = '';
   const code = await runProvisionBootstrapCli(argv, {

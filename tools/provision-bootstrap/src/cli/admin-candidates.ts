@@ -26,9 +26,13 @@ export function urlCandidate(url: string, source: string): AdminCandidate {
   } catch {
     throw new UsageError(`${source} is not a URL (postgresql://user[:password]@host:port/database)`);
   }
-  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') throw new UsageError(`${source} must start with postgresql://`);
+  if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:')
+    throw new UsageError(`${source} must start with postgresql://`);
   const host = parsed.host || parsed.searchParams.get('host') || '(default host)';
-  return { config: { connectionString: url }, label: `${decodeURIComponent(parsed.username) || '(default user)'}@${host}` };
+  return {
+    config: { connectionString: url },
+    label: `${decodeURIComponent(parsed.username) || '(default user)'}@${host}`,
+  };
 }
 
 /**
@@ -38,16 +42,32 @@ export function urlCandidate(url: string, source: string): AdminCandidate {
  * configured registry user when the registry lives on this server (the
  * embedded development PostgreSQL makes it the superuser).
  */
-export function defaultAdminCandidates(server: DatabaseServerSpec, registry: DatabaseConfig, env: Record<string, string | undefined>): AdminCandidate[] {
+export function defaultAdminCandidates(
+  server: DatabaseServerSpec,
+  registry: DatabaseConfig,
+  env: Record<string, string | undefined>,
+): AdminCandidate[] {
   const candidates: AdminCandidate[] = [];
   const fromEnv = env['SYSMANAGE_PG_ADMIN_URL'];
-  if (fromEnv !== undefined && fromEnv !== '') candidates.push(urlCandidate(fromEnv, '$SYSMANAGE_PG_ADMIN_URL'));
-  const postgres: ClientConfig = { host: server.host, port: server.port, user: 'postgres', database: 'postgres' };
+  if (fromEnv !== undefined && fromEnv !== '')
+    candidates.push(urlCandidate(fromEnv, '$SYSMANAGE_PG_ADMIN_URL'));
+  const postgres: ClientConfig = {
+    host: server.host,
+    port: server.port,
+    user: 'postgres',
+    database: 'postgres',
+  };
   if (env['PGPASSWORD'] !== undefined) postgres.password = env['PGPASSWORD'];
   candidates.push({ config: postgres, label: `postgres@${server.host}:${server.port}` });
   if (registry.host === server.host && registry.port === server.port && registry.user !== 'postgres') {
     candidates.push({
-      config: { host: server.host, port: server.port, user: registry.user, password: registry.password, database: registry.name },
+      config: {
+        host: server.host,
+        port: server.port,
+        user: registry.user,
+        password: registry.password,
+        database: registry.name,
+      },
       label: `${registry.user}@${server.host}:${server.port} (registry user)`,
     });
   }
@@ -59,7 +79,9 @@ async function rightsOf(candidate: AdminCandidate): Promise<{ superuser: boolean
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<{ rolsuper: boolean; rolcreaterole: boolean }>('SELECT rolsuper, rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = current_user');
+    const { rows } = await client.query<{ rolsuper: boolean; rolcreaterole: boolean }>(
+      'SELECT rolsuper, rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = current_user',
+    );
     return { superuser: rows[0]?.rolsuper === true, createrole: rows[0]?.rolcreaterole === true };
   } finally {
     await client.end().catch(() => undefined);
@@ -81,7 +103,10 @@ export async function chooseAdmin(candidates: readonly AdminCandidate[]): Promis
     if (rights.superuser) return { chosen: candidate, rights: 'superuser', notes };
     notes.push(`${candidate.label}: not a superuser`);
     const label = rights.createrole ? 'CREATEROLE' : 'neither superuser nor CREATEROLE';
-    if (fallback === null || (rights.createrole && fallback.rights !== 'CREATEROLE')) fallback = { candidate, rights: label };
+    if (fallback === null || (rights.createrole && fallback.rights !== 'CREATEROLE'))
+      fallback = { candidate, rights: label };
   }
-  return fallback === null ? { chosen: null, rights: null, notes } : { chosen: fallback.candidate, rights: fallback.rights, notes };
+  return fallback === null
+    ? { chosen: null, rights: null, notes }
+    : { chosen: fallback.candidate, rights: fallback.rights, notes };
 }

@@ -22,7 +22,8 @@ describe('resolvePlan', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const plan = (argv: string[], extraEnv: Record<string, string | undefined> = env) => resolvePlan(parseCliFlags(argv), { cwd: dir, env: extraEnv });
+  const plan = (argv: string[], extraEnv: Record<string, string | undefined> = env) =>
+    resolvePlan(parseCliFlags(argv), { cwd: dir, env: extraEnv });
 
   it('takes its defaults from the config and the environment', () => {
     const result = plan([]);
@@ -34,8 +35,20 @@ describe('resolvePlan', () => {
       outDir: path.join(dir, 'data/approle'),
       server: { name: 'local', host: 'db.internal', port: 6543, sslMode: 'require' },
       adminCandidates: [
-        { config: { host: 'db.internal', port: 6543, user: 'postgres', database: 'postgres' }, label: 'postgres@db.internal:6543' },
-        { config: { host: 'db.internal', port: 6543, user: 'sysmanage', password: 'pw', database: 'sysmanage' }, label: 'sysmanage@db.internal:6543 (registry user)' },
+        {
+          config: { host: 'db.internal', port: 6543, user: 'postgres', database: 'postgres' },
+          label: 'postgres@db.internal:6543',
+        },
+        {
+          config: {
+            host: 'db.internal',
+            port: 6543,
+            user: 'sysmanage',
+            password: 'pw',
+            database: 'sysmanage',
+          },
+          label: 'sysmanage@db.internal:6543 (registry user)',
+        },
       ],
       sqlOut: path.join(dir, 'data/provision-bootstrap-local.sql'),
       registryDatabases: [
@@ -44,22 +57,52 @@ describe('resolvePlan', () => {
       ],
       register: null,
     });
-    const withEnv = plan([], { VAULT_TOKEN: 'vault-token', PGPASSWORD: 'admin-pw', SYSMANAGE_PG_ADMIN_URL: 'postgresql://root:pw@db.internal:6543/postgres' });
+    const withEnv = plan([], {
+      VAULT_TOKEN: 'vault-token',
+      PGPASSWORD: 'admin-pw',
+      SYSMANAGE_PG_ADMIN_URL: 'postgresql://root:pw@db.internal:6543/postgres',
+    });
     expect(withEnv.baoToken).toBe('vault-token');
-    expect(withEnv.adminCandidates.map((c) => c.label)).toEqual(['root@db.internal:6543', 'postgres@db.internal:6543', 'sysmanage@db.internal:6543 (registry user)']);
+    expect(withEnv.adminCandidates.map((c) => c.label)).toEqual([
+      'root@db.internal:6543',
+      'postgres@db.internal:6543',
+      'sysmanage@db.internal:6543 (registry user)',
+    ]);
     expect(withEnv.adminCandidates[1].config).toMatchObject({ password: 'admin-pw' });
   });
 
   it('lets flags win, and leaves out registry databases that live on another server', () => {
     const result = plan([
-      '--server', 'eu-1', '--pg-host', '10.0.0.5', '--pg-port', '5433', '--pg-sslmode', 'disable', '--bao-addr', 'https://bao:8200', '--bao-token', 'flag-token',
-      '--pg-admin-url', 'postgresql://admin:secret@10.0.0.5:5433/postgres', '--out-dir', '/srv/approle', '--register', '--capacity', '7',
+      '--server',
+      'eu-1',
+      '--pg-host',
+      '10.0.0.5',
+      '--pg-port',
+      '5433',
+      '--pg-sslmode',
+      'disable',
+      '--bao-addr',
+      'https://bao:8200',
+      '--bao-token',
+      'flag-token',
+      '--pg-admin-url',
+      'postgresql://admin:secret@10.0.0.5:5433/postgres',
+      '--out-dir',
+      '/srv/approle',
+      '--register',
+      '--capacity',
+      '7',
     ]);
     expect(result).toMatchObject({
       baoAddr: 'https://bao:8200',
       baoToken: 'flag-token',
       server: { name: 'eu-1', host: '10.0.0.5', port: 5433, sslMode: 'disable' },
-      adminCandidates: [{ config: { connectionString: 'postgresql://admin:secret@10.0.0.5:5433/postgres' }, label: 'admin@10.0.0.5:5433' }],
+      adminCandidates: [
+        {
+          config: { connectionString: 'postgresql://admin:secret@10.0.0.5:5433/postgres' },
+          label: 'admin@10.0.0.5:5433',
+        },
+      ],
       outDir: '/srv/approle',
       registryDatabases: [],
       register: { region: 'local', jurisdiction: 'local', capacity: 7 },
@@ -83,7 +126,11 @@ describe('resolvePlan', () => {
   });
 
   it('needs an operator token', () => {
-    expect(() => plan([], {})).toThrow(new UsageError('an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN'));
+    expect(() => plan([], {})).toThrow(
+      new UsageError(
+        'an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN',
+      ),
+    );
   });
 
   it('with vault.bootstrap needs no token (the local server’s root token is used) unless --bao-addr points elsewhere', () => {
@@ -97,20 +144,38 @@ describe('resolvePlan', () => {
       ].join('\n'),
     );
     const local = resolvePlan(parseCliFlags([]), { cwd: sub, env: {} });
-    expect(local).toMatchObject({ baoToken: null, localBao: { url: 'http://127.0.0.1:8200', bootstrap: { dataPath: path.join(sub, 'data/openbao') } } });
-    expect(resolvePlan(parseCliFlags(['--bao-token', 't']), { cwd: sub, env: {} })).toMatchObject({ baoToken: 't', localBao: { url: 'http://127.0.0.1:8200' } });
-    expect(() => resolvePlan(parseCliFlags(['--bao-addr', 'http://10.0.0.9:8200']), { cwd: sub, env: {} })).toThrow(new UsageError(TOKEN_REQUIRED));
+    expect(local).toMatchObject({
+      baoToken: null,
+      localBao: { url: 'http://127.0.0.1:8200', bootstrap: { dataPath: path.join(sub, 'data/openbao') } },
+    });
+    expect(resolvePlan(parseCliFlags(['--bao-token', 't']), { cwd: sub, env: {} })).toMatchObject({
+      baoToken: 't',
+      localBao: { url: 'http://127.0.0.1:8200' },
+    });
+    expect(() =>
+      resolvePlan(parseCliFlags(['--bao-addr', 'http://10.0.0.9:8200']), { cwd: sub, env: {} }),
+    ).toThrow(new UsageError(TOKEN_REQUIRED));
     expect(plan([]).localBao).toBeNull();
   });
 
   it('reads the token from a plain file or from the local server’s init.json', () => {
     writeFileSync(path.join(dir, 'token.txt'), 'file-token\n', { mode: 0o600 });
-    writeFileSync(path.join(dir, 'init.json'), JSON.stringify({ unseal_keys_b64: ['k'], root_token: 'root-from-init' }), { mode: 0o600 });
+    writeFileSync(
+      path.join(dir, 'init.json'),
+      JSON.stringify({ unseal_keys_b64: ['k'], root_token: 'root-from-init' }),
+      { mode: 0o600 },
+    );
     writeFileSync(path.join(dir, 'empty.json'), '{"unseal_keys_b64": []}', { mode: 0o600 });
     expect(plan(['--bao-token-file', 'token.txt'], {}).baoToken).toBe('file-token');
     expect(plan(['--bao-token-file', 'init.json']).baoToken).toBe('root-from-init');
-    expect(() => plan(['--bao-token-file', 'empty.json'])).toThrow(new UsageError(`--bao-token-file ${path.join(dir, 'empty.json')}: no "root_token" in it`));
-    expect(() => plan(['--bao-token-file', 'absent'])).toThrow(new UsageError(`--bao-token-file ${path.join(dir, 'absent')}: ENOENT`));
-    expect(() => plan(['--bao-token-file', 'token.txt', '--bao-token', 't'])).toThrow(new UsageError('give --bao-token or --bao-token-file, not both'));
+    expect(() => plan(['--bao-token-file', 'empty.json'])).toThrow(
+      new UsageError(`--bao-token-file ${path.join(dir, 'empty.json')}: no "root_token" in it`),
+    );
+    expect(() => plan(['--bao-token-file', 'absent'])).toThrow(
+      new UsageError(`--bao-token-file ${path.join(dir, 'absent')}: ENOENT`),
+    );
+    expect(() => plan(['--bao-token-file', 'token.txt', '--bao-token', 't'])).toThrow(
+      new UsageError('give --bao-token or --bao-token-file, not both'),
+    );
   });
 });

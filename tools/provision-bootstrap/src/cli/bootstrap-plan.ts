@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type SysManageConfig, type VaultConfig } from '@sysmanage/config';
-import { type DatabaseServerSpec, type PgSslMode, type RestrictedDatabase, SERVER_NAME_REGEX } from '@sysmanage/tenancy';
+import {
+  type DatabaseServerSpec,
+  type PgSslMode,
+  type RestrictedDatabase,
+  SERVER_NAME_REGEX,
+} from '@sysmanage/tenancy';
 import { type AdminCandidate, defaultAdminCandidates, urlCandidate } from './admin-candidates';
 import type { CliFlags } from './cli-flags';
 import { UsageError } from './cli-io';
 
-export const TOKEN_REQUIRED = 'an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN';
+export const TOKEN_REQUIRED =
+  'an OpenBAO operator token is required: --bao-token, --bao-token-file, or $BAO_TOKEN / $VAULT_TOKEN';
 
 export interface Registration {
   region: string;
@@ -36,20 +42,24 @@ export interface BootstrapPlan {
 const SSL_MODES: readonly PgSslMode[] = ['disable', 'require', 'verify-full'];
 
 function integer(flag: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${flag} must be an integer ${min}-${max}, not ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new UsageError(`--${flag} must be an integer ${min}-${max}, not ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
 function sslMode(raw: string): PgSslMode {
   const mode = SSL_MODES.find((candidate) => candidate === raw);
-  if (mode === undefined) throw new UsageError(`--pg-sslmode must be one of ${SSL_MODES.join(', ')}, not ${JSON.stringify(raw)}`);
+  if (mode === undefined)
+    throw new UsageError(`--pg-sslmode must be one of ${SSL_MODES.join(', ')}, not ${JSON.stringify(raw)}`);
   return mode;
 }
 
 /** Registry and shared databases are restricted when they live on this server (same host and port). */
 function restrictedDatabases(config: SysManageConfig, server: DatabaseServerSpec): RestrictedDatabase[] {
   const blocks = config.sharedIsSeparate ? [config.registry, config.shared] : [config.registry];
-  return blocks.filter((db) => db.host === server.host && db.port === server.port).map((db) => ({ name: db.name, connect: [db.user] }));
+  return blocks
+    .filter((db) => db.host === server.host && db.port === server.port)
+    .map((db) => ({ name: db.name, connect: [db.user] }));
 }
 
 /**
@@ -70,25 +80,39 @@ function readTokenFile(file: string): string {
   } catch {
     throw new UsageError(`--bao-token-file ${file}: not valid JSON`);
   }
-  if (typeof token !== 'string' || token === '') throw new UsageError(`--bao-token-file ${file}: no "root_token" in it`);
+  if (typeof token !== 'string' || token === '')
+    throw new UsageError(`--bao-token-file ${file}: no "root_token" in it`);
   return token;
 }
 
-export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<string, string | undefined> }): BootstrapPlan {
+export function resolvePlan(
+  flags: CliFlags,
+  io: { cwd: string; env: Record<string, string | undefined> },
+): BootstrapPlan {
   const configFlag = flags.value('config');
-  const { config } = loadConfig({ argv: [], env: io.env, cwd: io.cwd, ...(configFlag === undefined ? {} : { path: path.resolve(io.cwd, configFlag) }) });
+  const { config } = loadConfig({
+    argv: [],
+    env: io.env,
+    cwd: io.cwd,
+    ...(configFlag === undefined ? {} : { path: path.resolve(io.cwd, configFlag) }),
+  });
 
   const baoAddr = flags.value('bao-addr') ?? config.vault?.url;
   if (baoAddr === undefined) throw new UsageError('--bao-addr is required (the config has no vault.url)');
   const tokenFile = flags.value('bao-token-file');
-  if (tokenFile !== undefined && flags.value('bao-token') !== undefined) throw new UsageError('give --bao-token or --bao-token-file, not both');
-  const baoToken = tokenFile !== undefined ? readTokenFile(path.resolve(io.cwd, tokenFile)) : (flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN']);
+  if (tokenFile !== undefined && flags.value('bao-token') !== undefined)
+    throw new UsageError('give --bao-token or --bao-token-file, not both');
+  const baoToken =
+    tokenFile !== undefined
+      ? readTokenFile(path.resolve(io.cwd, tokenFile))
+      : (flags.value('bao-token') ?? io.env['BAO_TOKEN'] ?? io.env['VAULT_TOKEN']);
   const vault = config.vault;
   const localBao = vault?.bootstrap !== undefined && baoAddr === vault.url ? vault : null;
   if ((baoToken === undefined || baoToken === '') && localBao === null) throw new UsageError(TOKEN_REQUIRED);
 
   const name = flags.value('server') ?? 'local';
-  if (!SERVER_NAME_REGEX.test(name)) throw new UsageError(`--server must match ${SERVER_NAME_REGEX.source}, not ${JSON.stringify(name)}`);
+  if (!SERVER_NAME_REGEX.test(name))
+    throw new UsageError(`--server must match ${SERVER_NAME_REGEX.source}, not ${JSON.stringify(name)}`);
   const portFlag = flags.value('pg-port');
   const sslFlag = flags.value('pg-sslmode');
   const server: DatabaseServerSpec = {
@@ -98,12 +122,18 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
     sslMode: sslFlag === undefined ? config.registry.ssl : sslMode(sslFlag),
   };
   const adminUrl = flags.value('pg-admin-url');
-  if (adminUrl !== undefined && flags.on('sql-only')) throw new UsageError('give --pg-admin-url or --sql-only, not both');
-  const adminCandidates = flags.on('sql-only') ? [] : adminUrl !== undefined ? [urlCandidate(adminUrl, '--pg-admin-url')] : defaultAdminCandidates(server, config.registry, io.env);
+  if (adminUrl !== undefined && flags.on('sql-only'))
+    throw new UsageError('give --pg-admin-url or --sql-only, not both');
+  const adminCandidates = flags.on('sql-only')
+    ? []
+    : adminUrl !== undefined
+      ? [urlCandidate(adminUrl, '--pg-admin-url')]
+      : defaultAdminCandidates(server, config.registry, io.env);
 
   const registering = flags.on('register');
   for (const flag of ['region', 'jurisdiction', 'capacity'] as const) {
-    if (!registering && flags.value(flag) !== undefined) throw new UsageError(`--${flag} only goes with --register`);
+    if (!registering && flags.value(flag) !== undefined)
+      throw new UsageError(`--${flag} only goes with --register`);
   }
   const capacity = flags.value('capacity');
   return {
@@ -119,7 +149,11 @@ export function resolvePlan(flags: CliFlags, io: { cwd: string; env: Record<stri
     sqlOut: path.resolve(io.cwd, flags.value('sql-out') ?? `./data/provision-bootstrap-${name}.sql`),
     registryDatabases: restrictedDatabases(config, server),
     register: registering
-      ? { region: flags.value('region') ?? 'local', jurisdiction: flags.value('jurisdiction') ?? 'local', capacity: capacity === undefined ? 100 : integer('capacity', capacity, 0, 1_000_000) }
+      ? {
+          region: flags.value('region') ?? 'local',
+          jurisdiction: flags.value('jurisdiction') ?? 'local',
+          capacity: capacity === undefined ? 100 : integer('capacity', capacity, 0, 1_000_000),
+        }
       : null,
   };
 }

@@ -36,14 +36,18 @@ export function parseCliFlags(argv: readonly string[]): CliFlags {
   for (const name of SWITCHES) options[name] = { type: 'boolean' };
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (err) {
     // node's messages quote the argument, never more (a token given as a stray positional is not echoed back whole).
     throw new UsageError((err as Error).message.split('\n')[0].replace(/'[^']{24,}'/g, "'…'"));
   }
   for (const name of VALUE_FLAGS) {
     const value = values[name];
-    if (value === '' || (typeof value === 'string' && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (value === '' || (typeof value === 'string' && value.startsWith('--')))
+      throw new UsageError(`--${name} needs a value`);
   }
   return {
     value: (name) => {

@@ -22,7 +22,11 @@ function sslFor(db: DatabaseConfig): boolean | { rejectUnauthorized: boolean } {
 }
 
 /** Adds the server to registry_database_servers unless its name is there (as the config's registry user). */
-export async function registerServer(registry: DatabaseConfig, server: DatabaseServerSpec, registration: Registration): Promise<RegistrationOutcome> {
+export async function registerServer(
+  registry: DatabaseConfig,
+  server: DatabaseServerSpec,
+  registration: Registration,
+): Promise<RegistrationOutcome> {
   const client = new Client({
     host: registry.host,
     port: registry.port,
@@ -35,19 +39,36 @@ export async function registerServer(registry: DatabaseConfig, server: DatabaseS
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const exists = await client.query<{ present: boolean }>(`SELECT to_regclass('registry_database_servers') IS NOT NULL AS present`);
+    const exists = await client.query<{ present: boolean }>(
+      `SELECT to_regclass('registry_database_servers') IS NOT NULL AS present`,
+    );
     if (exists.rows[0]?.present !== true) {
-      throw new RegistrationError(`database "${registry.name}" has no registry_database_servers table: run \`make migrate\` first, or leave out --register`);
+      throw new RegistrationError(
+        `database "${registry.name}" has no registry_database_servers table: run \`make migrate\` first, or leave out --register`,
+      );
     }
     const inserted = await client.query(
       `INSERT INTO registry_database_servers (name, host, port, region, jurisdiction, capacity)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id`,
-      [server.name, server.host, server.port, registration.region, registration.jurisdiction, registration.capacity],
+      [
+        server.name,
+        server.host,
+        server.port,
+        registration.region,
+        registration.jurisdiction,
+        registration.capacity,
+      ],
     );
     if (inserted.rowCount === 1) return { inserted: true, differs: false };
-    const { rows } = await client.query<{ host: string; port: number }>('SELECT host, port FROM registry_database_servers WHERE name = $1', [server.name]);
+    const { rows } = await client.query<{ host: string; port: number }>(
+      'SELECT host, port FROM registry_database_servers WHERE name = $1',
+      [server.name],
+    );
     const row = rows[0];
-    return { inserted: false, differs: row === undefined || row.host !== server.host || row.port !== server.port };
+    return {
+      inserted: false,
+      differs: row === undefined || row.host !== server.host || row.port !== server.port,
+    };
   } finally {
     await client.end().catch(() => undefined);
   }

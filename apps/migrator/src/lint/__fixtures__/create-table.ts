@@ -8,7 +8,9 @@ export class CreateSoftwarePackages1700000000004 implements MigrationInterface {
         `"name" character varying(255) NOT NULL, CONSTRAINT "PK_software_packages" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_software_packages_host" ON "software_packages" ("host_id")`);
-    await queryRunner.query(`ALTER TABLE "hosts" ADD "os_family" character varying NOT NULL DEFAULT 'unknown'`);
+    await queryRunner.query(
+      `ALTER TABLE "hosts" ADD "os_family" character varying NOT NULL DEFAULT 'unknown'`,
+    );
     await queryRunner.query(`COMMENT ON TABLE "software_packages" IS 'we never DROP TABLE here'`);
     // A comment that says DROP TABLE "hosts" is not a statement.
   }

@@ -9,7 +9,10 @@ export class AdminKeysRepository {
   constructor(private readonly ds: DataSource) {}
 
   /** The enabled principal owning an unrevoked key with this hash, or null. */
-  async findPrincipalByKeyHash(keyHash: string, manager: EntityManager = this.ds.manager): Promise<Principal | null> {
+  async findPrincipalByKeyHash(
+    keyHash: string,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<Principal | null> {
     const rows: Principal[] = await manager.query(
       `SELECT p.id, p.name, p.role
          FROM registry_admin_api_keys k
@@ -20,7 +23,10 @@ export class AdminKeysRepository {
     return rows[0] ?? null;
   }
 
-  findPrincipalByName(name: string, manager: EntityManager = this.ds.manager): Promise<RegistryAdminPrincipal | null> {
+  findPrincipalByName(
+    name: string,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryAdminPrincipal | null> {
     return manager.findOne(RegistryAdminPrincipal, { where: { name } });
   }
 

@@ -38,12 +38,18 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
     if (header === undefined) {
-      throw new RegistryError(RegistryErrorCode.UNAUTHENTICATED, 'missing Authorization: Bearer <api key> header');
+      throw new RegistryError(
+        RegistryErrorCode.UNAUTHENTICATED,
+        'missing Authorization: Bearer <api key> header',
+      );
     }
     const match = BEARER.exec(header);
     const principal = match ? await this.keys.findPrincipalByKeyHash(hashApiKey(match[1])) : null;
     if (!principal) {
-      throw new RegistryError(RegistryErrorCode.UNAUTHENTICATED, 'the API key is not valid (unknown, revoked or malformed)');
+      throw new RegistryError(
+        RegistryErrorCode.UNAUTHENTICATED,
+        'the API key is not valid (unknown, revoked or malformed)',
+      );
     }
     req.principal = principal;
     if (principal.role !== 'operator' && !READ_METHODS.has(req.method ?? '')) {
@@ -58,6 +64,9 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
   /** True for routes reachable without a key; exported for the route-table test's cross-check. */
   isPublic(context: Pick<ExecutionContext, 'getClass' | 'getHandler'>): boolean {
     if (this.probeControllers.has(context.getClass())) return true;
-    return this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === true;
+    return (
+      this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) ===
+      true
+    );
   }
 }

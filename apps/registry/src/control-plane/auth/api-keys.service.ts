@@ -45,11 +45,23 @@ export class ApiKeysService {
           targetType: 'admin_principal',
           targetId: principal.id,
           tenantId: null,
-          detail: { principal: principal.name, role: principal.role, key_id: stored.id, prefix: stored.prefix },
+          detail: {
+            principal: principal.name,
+            role: principal.role,
+            key_id: stored.id,
+            prefix: stored.prefix,
+          },
         },
         manager,
       );
-      return { id: stored.id, principal_id: principal.id, principal: principal.name, role: principal.role, prefix: stored.prefix, key };
+      return {
+        id: stored.id,
+        principal_id: principal.id,
+        principal: principal.name,
+        role: principal.role,
+        prefix: stored.prefix,
+        key,
+      };
     });
   }
 }

@@ -32,7 +32,11 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const key = readBootstrapAdminKey(this.env);
     if (key === null) return;
     const outcome = await this.ds.transaction(async (manager) => {
-      const { principal, created } = await this.keys.ensurePrincipal(BOOTSTRAP_ADMIN_PRINCIPAL, 'operator', manager);
+      const { principal, created } = await this.keys.ensurePrincipal(
+        BOOTSTRAP_ADMIN_PRINCIPAL,
+        'operator',
+        manager,
+      );
       const stored = await this.keys.addKey(principal.id, hashApiKey(key), apiKeyPrefix(key), manager);
       if (stored) {
         await this.audit.append(

@@ -56,7 +56,9 @@ function send(app: INestApplication, route: Route, key?: string) {
             : agent.patch(path);
   if (key !== undefined) req.set('authorization', `Bearer ${key}`);
   // A body that would pass validation for tenant creation: only authorization may stop it.
-  return route.method === 'GET' ? req : req.send({ slug: 'blocked', name: 'Blocked', principal: 'blocked', role: 'operator' });
+  return route.method === 'GET'
+    ? req
+    : req.send({ slug: 'blocked', name: 'Blocked', principal: 'blocked', role: 'operator' });
 }
 
 describe('control-plane authentication and authorisation (real PostgreSQL and NATS)', () => {
@@ -98,7 +100,9 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
   });
 
   it('answers 401 unauthenticated (problem+json) on every non-public route without a key or with a wrong one', async () => {
-    const before = await Promise.all(['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys'].map((t) => h.count(t)));
+    const before = await Promise.all(
+      ['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys'].map((t) => h.count(t)),
+    );
     const open: string[] = [];
     for (const route of routes) {
       const isProbe = route.path.startsWith('/health/') || route.path === '/metrics';
@@ -110,16 +114,26 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
         }
         if (res.status !== 401) open.push(`${describeRoute(route)} -> ${res.status} (key ${key ?? 'none'})`);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.body).toMatchObject({ status: 401, code: 'unauthenticated', type: 'urn:sysmanage:problem:unauthenticated' });
+        expect(res.body).toMatchObject({
+          status: 401,
+          code: 'unauthenticated',
+          type: 'urn:sysmanage:problem:unauthenticated',
+        });
       }
     }
     expect(open).toEqual([]);
-    const after = await Promise.all(['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys'].map((t) => h.count(t)));
+    const after = await Promise.all(
+      ['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys'].map((t) => h.count(t)),
+    );
     expect(after).toEqual(before);
   });
 
   it('answers 403 forbidden to a viewer on every write route and lets it read', async () => {
-    const before = await Promise.all(['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys', 'registry_audit_log'].map((t) => h.count(t)));
+    const before = await Promise.all(
+      ['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys', 'registry_audit_log'].map(
+        (t) => h.count(t),
+      ),
+    );
     for (const route of routes.filter((r) => r.path.startsWith(CP))) {
       const res = await send(app, route, viewerKey);
       if (route.method === 'GET') {
@@ -134,7 +148,11 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
         expect(res.body.detail).toBe(`role viewer may only read; ${route.method} needs role operator`);
       }
     }
-    const after = await Promise.all(['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys', 'registry_audit_log'].map((t) => h.count(t)));
+    const after = await Promise.all(
+      ['registry_tenants', 'registry_database_servers', 'registry_admin_api_keys', 'registry_audit_log'].map(
+        (t) => h.count(t),
+      ),
+    );
     expect(after).toEqual(before);
   });
 
@@ -157,12 +175,14 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
     const fileKey = 'file-bootstrap-key-abcdefghijklmnopqrstuvwxyz';
     writeFileSync(file, `${fileKey}\n`, { mode: 0o644 });
     chmodSync(file, 0o644);
-    await expect(h.start({ multitenancy: true, env: { SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE: file } })).rejects.toThrow(
-      /registry did not start \(exit 1\).*has mode 644; it must be 0600/s,
-    );
+    await expect(
+      h.start({ multitenancy: true, env: { SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE: file } }),
+    ).rejects.toThrow(/registry did not start \(exit 1\).*has mode 644; it must be 0600/s);
     chmodSync(file, 0o600);
     const fromFile = await h.start({ multitenancy: true, env: { SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE: file } });
-    const res = await request(fromFile.getHttpServer()).get(`${CP}/status`).set('authorization', `Bearer ${fileKey}`);
+    const res = await request(fromFile.getHttpServer())
+      .get(`${CP}/status`)
+      .set('authorization', `Bearer ${fileKey}`);
     expect(res.status).toBe(200);
     await h.stop(fromFile);
   });
@@ -183,10 +203,21 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
       .set('authorization', `Bearer ${OPERATOR_KEY}`)
       .send({ principal: 'robot', role: 'viewer' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ principal: 'robot', role: 'viewer', key: expect.stringMatching(/^smk_/) });
+    expect(res.body).toMatchObject({
+      principal: 'robot',
+      role: 'viewer',
+      key: expect.stringMatching(/^smk_/),
+    });
     const key: string = res.body.key;
-    expect(await h.count('registry_admin_api_keys', 'key_hash = $1 AND prefix = $2', [sha256(key), key.slice(0, 12)])).toBe(1);
-    const audit = await h.sql<{ detail: unknown }>(`SELECT detail FROM registry_audit_log WHERE action = 'api_key.create' AND detail->>'principal' = 'robot'`);
+    expect(
+      await h.count('registry_admin_api_keys', 'key_hash = $1 AND prefix = $2', [
+        sha256(key),
+        key.slice(0, 12),
+      ]),
+    ).toBe(1);
+    const audit = await h.sql<{ detail: unknown }>(
+      `SELECT detail FROM registry_audit_log WHERE action = 'api_key.create' AND detail->>'principal' = 'robot'`,
+    );
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(key);
 
@@ -207,7 +238,12 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
     const doc = await request(app.getHttpServer()).get('/api/docs-json');
     expect(doc.status).toBe(200);
     expect(doc.body.components.securitySchemes).toEqual({
-      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'Control-plane API key' },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'Control-plane API key',
+      },
     });
     const operations = routes.filter((r) => r.path.startsWith(CP));
     for (const route of operations) {
@@ -218,11 +254,15 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
         security: [{ bearer: [] }],
       });
     }
-    expect(doc.body.components.schemas.CreateTenantDto.properties.slug.pattern).toBe('^[a-z][a-z0-9_]{0,39}$');
+    expect(doc.body.components.schemas.CreateTenantDto.properties.slug.pattern).toBe(
+      '^[a-z][a-z0-9_]{0,39}$',
+    );
   });
 
   it('answers unknown routes with a problem+json 404', async () => {
-    const res = await request(app.getHttpServer()).get(`${CP}/no-such-thing`).set('authorization', `Bearer ${OPERATOR_KEY}`);
+    const res = await request(app.getHttpServer())
+      .get(`${CP}/no-such-thing`)
+      .set('authorization', `Bearer ${OPERATOR_KEY}`);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'route_not_found', status: 404, instance: `${CP}/no-such-thing` });

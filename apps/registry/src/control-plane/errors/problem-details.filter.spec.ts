@@ -34,7 +34,9 @@ function harness() {
       setHeader: (name: string, value: string) => void (out.headers[name] = value),
       end: (text: string) => void (out.body = JSON.parse(text)),
     };
-    const host = { switchToHttp: () => ({ getRequest: () => ({ url }), getResponse: () => res }) } as unknown as ArgumentsHost;
+    const host = {
+      switchToHttp: () => ({ getRequest: () => ({ url }), getResponse: () => res }),
+    } as unknown as ArgumentsHost;
     filter.catch(error, host);
     return out;
   };
@@ -44,7 +46,9 @@ function harness() {
 describe('ProblemDetailsFilter', () => {
   it('maps a RegistryError code to its status, title and type, with field errors and the path as instance', () => {
     const { run } = harness();
-    const out = run(new RegistryError(RegistryErrorCode.TENANT_EXISTS, 'a tenant with slug x already exists'));
+    const out = run(
+      new RegistryError(RegistryErrorCode.TENANT_EXISTS, 'a tenant with slug x already exists'),
+    );
     expect(out.status).toBe(409);
     expect(out.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(out.body).toEqual({
@@ -59,16 +63,23 @@ describe('ProblemDetailsFilter', () => {
 
   it('turns an unexpected error into internal_error with the request id as correlation id; the detail goes to the log only', () => {
     const { run, lines } = harness();
-    const out = runWithContext({ requestId: 'req-42' }, () => run(new Error('password=hunter2 leaked in a driver message')));
+    const out = runWithContext({ requestId: 'req-42' }, () =>
+      run(new Error('password=hunter2 leaked in a driver message')),
+    );
     expect(out.status).toBe(500);
     expect(out.body).toMatchObject({ code: 'internal_error', correlation_id: 'req-42' });
     expect(JSON.stringify(out.body)).not.toContain('hunter2');
-    expect(lines).toEqual([expect.objectContaining({ correlationId: 'req-42', msg: 'unhandled error in a control-plane request' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ correlationId: 'req-42', msg: 'unhandled error in a control-plane request' }),
+    ]);
   });
 
   it('leaves probe exceptions outside the control plane (the /health/ready 503 report) as they are', () => {
     const { run } = harness();
-    const out = run(new HttpException({ status: 'error', checks: { database: 'error: down' } }, 503), '/health/ready');
+    const out = run(
+      new HttpException({ status: 'error', checks: { database: 'error: down' } }, 503),
+      '/health/ready',
+    );
     expect(out.status).toBe(503);
     expect(out.body).toEqual({ status: 'error', checks: { database: 'error: down' } });
   });
@@ -76,10 +87,20 @@ describe('ProblemDetailsFilter', () => {
 
 describe('toValidationError', () => {
   it('gives invalid_slug when the slug failed, validation_failed otherwise, with dotted field errors', () => {
-    const slug = toValidationError([{ property: 'slug', constraints: { matches: 'slug must match x' }, children: [] }]);
-    expect(slug).toMatchObject({ code: 'invalid_slug', fieldErrors: [{ field: 'slug', messages: ['slug must match x'] }] });
+    const slug = toValidationError([
+      { property: 'slug', constraints: { matches: 'slug must match x' }, children: [] },
+    ]);
+    expect(slug).toMatchObject({
+      code: 'invalid_slug',
+      fieldErrors: [{ field: 'slug', messages: ['slug must match x'] }],
+    });
     const other = toValidationError([
-      { property: 'wish', children: [{ property: 'region', constraints: { isString: 'region must be a string' }, children: [] }] },
+      {
+        property: 'wish',
+        children: [
+          { property: 'region', constraints: { isString: 'region must be a string' }, children: [] },
+        ],
+      },
     ]);
     expect(other).toMatchObject({
       code: 'validation_failed',

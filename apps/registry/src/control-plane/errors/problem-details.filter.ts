@@ -20,10 +20,20 @@ export interface ProblemBody {
 }
 
 // Framework exceptions (unmatched route, malformed JSON body, payload too large) keep their status.
-function fromHttpException(error: HttpException): { status: number; code: string; title: string; detail: string } {
+function fromHttpException(error: HttpException): {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+} {
   const status = error.getStatus();
   if (status === 404) {
-    return { status, code: RegistryErrorCode.ROUTE_NOT_FOUND, title: PROBLEM_CATALOG.route_not_found.title, detail: 'no such route' };
+    return {
+      status,
+      code: RegistryErrorCode.ROUTE_NOT_FOUND,
+      title: PROBLEM_CATALOG.route_not_found.title,
+      detail: 'no such route',
+    };
   }
   const code = status >= 500 ? RegistryErrorCode.INTERNAL_ERROR : RegistryErrorCode.VALIDATION_FAILED;
   return { status, code, title: error.name, detail: error.message };
@@ -52,7 +62,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const response = error.getResponse();
       res.statusCode = error.getStatus();
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(typeof response === 'string' ? { statusCode: res.statusCode, message: response } : response));
+      res.end(
+        JSON.stringify(
+          typeof response === 'string' ? { statusCode: res.statusCode, message: response } : response,
+        ),
+      );
       return;
     }
     const body = this.toProblem(error, instance);

@@ -8,9 +8,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!UUID.test(value)) {
-      throw new RegistryError(RegistryErrorCode.VALIDATION_FAILED, `id must be a UUID, got ${JSON.stringify(value.slice(0, 64))}`, [
-        { field: 'id', messages: ['id must be a UUID'] },
-      ]);
+      throw new RegistryError(
+        RegistryErrorCode.VALIDATION_FAILED,
+        `id must be a UUID, got ${JSON.stringify(value.slice(0, 64))}`,
+        [{ field: 'id', messages: ['id must be a UUID'] }],
+      );
     }
     return value.toLowerCase();
   }

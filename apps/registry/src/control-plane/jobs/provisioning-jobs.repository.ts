@@ -7,17 +7,35 @@ export class ProvisioningJobsRepository {
   constructor(private readonly ds: DataSource) {}
 
   /** The tenant's queued or running job (at most one: a partial unique index). */
-  findOpen(tenantId: string, manager: EntityManager = this.ds.manager): Promise<RegistryProvisioningJob | null> {
-    return manager.findOne(RegistryProvisioningJob, { where: { tenantId, status: In(['queued', 'running']) } });
+  findOpen(
+    tenantId: string,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryProvisioningJob | null> {
+    return manager.findOne(RegistryProvisioningJob, {
+      where: { tenantId, status: In(['queued', 'running']) },
+    });
   }
 
   /** The tenant's most recent job, whatever its status. */
-  findLatest(tenantId: string, manager: EntityManager = this.ds.manager): Promise<RegistryProvisioningJob | null> {
-    return manager.findOne(RegistryProvisioningJob, { where: { tenantId }, order: { startedAt: 'DESC', id: 'DESC' } });
+  findLatest(
+    tenantId: string,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryProvisioningJob | null> {
+    return manager.findOne(RegistryProvisioningJob, {
+      where: { tenantId },
+      order: { startedAt: 'DESC', id: 'DESC' },
+    });
   }
 
-  insert(tenantId: string, kind: ProvisioningJobKind, manager: EntityManager = this.ds.manager): Promise<RegistryProvisioningJob> {
-    return manager.save(RegistryProvisioningJob, manager.create(RegistryProvisioningJob, { tenantId, kind, status: 'queued' }));
+  insert(
+    tenantId: string,
+    kind: ProvisioningJobKind,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryProvisioningJob> {
+    return manager.save(
+      RegistryProvisioningJob,
+      manager.create(RegistryProvisioningJob, { tenantId, kind, status: 'queued' }),
+    );
   }
 
   async markFailed(id: string, lastError: string, manager: EntityManager = this.ds.manager): Promise<void> {

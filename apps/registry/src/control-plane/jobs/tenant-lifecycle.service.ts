@@ -24,7 +24,10 @@ const RULES: Readonly<Record<ProvisioningAction, ActionRule>> = {
   [ProvisioningAction.PROVISION]: { from: ['pending', 'failed'], enters: 'provisioning' },
   [ProvisioningAction.SUSPEND]: { from: ['active'], enters: null },
   [ProvisioningAction.RESUME]: { from: ['suspended'], enters: null },
-  [ProvisioningAction.DEPROVISION]: { from: ['pending', 'active', 'suspended', 'failed'], enters: 'deprovisioning' },
+  [ProvisioningAction.DEPROVISION]: {
+    from: ['pending', 'active', 'suspended', 'failed'],
+    enters: 'deprovisioning',
+  },
 };
 
 // The pseudo-step a job fails at when the queue never took it.
@@ -90,7 +93,9 @@ export class TenantLifecycleService {
         jobId: job.id,
         tenantId,
         action,
-        ...(action === ProvisioningAction.DEPROVISION ? { keepDatabase: confirmation.drop_database !== true } : {}),
+        ...(action === ProvisioningAction.DEPROVISION
+          ? { keepDatabase: confirmation.drop_database !== true }
+          : {}),
         requestedAt: new Date().toISOString(),
       });
     } catch (error) {
@@ -126,7 +131,8 @@ export class TenantLifecycleService {
       );
     }
     const job = await this.jobs.insert(tenantId, action, manager);
-    if (rule.enters) await this.tenants.setStatus(tenantId, rule.enters, { failedStep: null, lastError: null }, manager);
+    if (rule.enters)
+      await this.tenants.setStatus(tenantId, rule.enters, { failedStep: null, lastError: null }, manager);
     await this.audit.append(
       {
         actor: actorOf(principal),
@@ -156,9 +162,11 @@ export class TenantLifecycleService {
       );
     }
     if (confirmation.drop_database === undefined) {
-      throw new RegistryError(RegistryErrorCode.VALIDATION_FAILED, 'drop_database (true or false) is required', [
-        { field: 'drop_database', messages: ['drop_database must be a boolean value'] },
-      ]);
+      throw new RegistryError(
+        RegistryErrorCode.VALIDATION_FAILED,
+        'drop_database (true or false) is required',
+        [{ field: 'drop_database', messages: ['drop_database must be a boolean value'] }],
+      );
     }
   }
 
@@ -174,7 +182,12 @@ export class TenantLifecycleService {
     await this.ds.transaction(async (manager) => {
       await this.jobs.markFailed(job.id, message, manager);
       if (RULES[action].enters) {
-        await this.tenants.setStatus(tenant.id, 'failed', { failedStep: ENQUEUE_STEP, lastError: message }, manager);
+        await this.tenants.setStatus(
+          tenant.id,
+          'failed',
+          { failedStep: ENQUEUE_STEP, lastError: message },
+          manager,
+        );
       }
     });
   }

@@ -15,9 +15,14 @@ export const BEARER_SCHEME = 'bearer';
 export function mountOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('SysManage registry control plane')
-    .setDescription('Tenants, placements, database servers and provisioning. Errors are application/problem+json with a stable `code`.')
+    .setDescription(
+      'Tenants, placements, database servers and provisioning. Errors are application/problem+json with a stable `code`.',
+    )
     .setVersion(REGISTRY_VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'Control-plane API key' }, BEARER_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'Control-plane API key' },
+      BEARER_SCHEME,
+    )
     .build();
   SwaggerModule.setup(OPENAPI_UI_PATH, app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,

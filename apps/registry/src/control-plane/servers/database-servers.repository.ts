@@ -38,10 +38,11 @@ export class DatabaseServersRepository {
   }
 
   /** Servers (optionally filtered) with their placement counts, by name. */
-  async listWithLoad(filter: ServerFilter = {}, manager: EntityManager = this.ds.manager): Promise<ServerWithLoad[]> {
-    const where = manager
-      .createQueryBuilder(RegistryDatabaseServer, 's')
-      .orderBy('s.name', 'ASC');
+  async listWithLoad(
+    filter: ServerFilter = {},
+    manager: EntityManager = this.ds.manager,
+  ): Promise<ServerWithLoad[]> {
+    const where = manager.createQueryBuilder(RegistryDatabaseServer, 's').orderBy('s.name', 'ASC');
     if (filter.region !== undefined) where.andWhere('s.region = :region', { region: filter.region });
     if (filter.jurisdiction !== undefined) {
       where.andWhere('s.jurisdiction = :jurisdiction', { jurisdiction: filter.jurisdiction });

@@ -24,7 +24,10 @@ export class DatabaseServersService {
 
   async create(dto: CreateDatabaseServerDto, principal: Principal): Promise<DatabaseServerView> {
     const exists = () =>
-      new RegistryError(RegistryErrorCode.DATABASE_SERVER_EXISTS, `a database server named ${dto.name} already exists`);
+      new RegistryError(
+        RegistryErrorCode.DATABASE_SERVER_EXISTS,
+        `a database server named ${dto.name} already exists`,
+      );
     try {
       return await this.ds.transaction(async (manager) => {
         if (await this.servers.findByName(dto.name, manager)) throw exists();

@@ -34,7 +34,10 @@ export class StatusService {
     return {
       service: 'registry',
       version: REGISTRY_VERSION,
-      multitenancy: { enabled: this.gate.enabled, self_service_provisioning: this.gate.selfServiceProvisioning },
+      multitenancy: {
+        enabled: this.gate.enabled,
+        self_service_provisioning: this.gate.selfServiceProvisioning,
+      },
       tenants: { total, by_status: byStatus },
       database_servers: await this.servers.count(),
     };

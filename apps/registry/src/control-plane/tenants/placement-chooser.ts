@@ -29,12 +29,16 @@ export class PlacementChooser {
   async choose(wish: PlacementWish, manager: EntityManager): Promise<RegistryDatabaseServer> {
     await manager.query(PLACEMENT_LOCK_SQL);
     if (wish.database_server !== undefined) return this.named(wish.database_server, manager);
-    const candidates = (await this.servers.listWithLoad({ region: wish.region, jurisdiction: wish.jurisdiction }, manager))
+    const candidates = (
+      await this.servers.listWithLoad({ region: wish.region, jurisdiction: wish.jurisdiction }, manager)
+    )
       .filter((c) => c.placements < c.server.capacity)
       .sort((a, b) => loadRatio(a) - loadRatio(b) || a.server.name.localeCompare(b.server.name));
     const best = candidates[0];
     if (!best) {
-      const wanted = [`region=${wish.region ?? 'any'}`, `jurisdiction=${wish.jurisdiction ?? 'any'}`].join(', ');
+      const wanted = [`region=${wish.region ?? 'any'}`, `jurisdiction=${wish.jurisdiction ?? 'any'}`].join(
+        ', ',
+      );
       throw new RegistryError(
         RegistryErrorCode.NO_MATCHING_SERVER,
         `no database server with free capacity matches ${wanted}; register one with POST /database-servers`,
@@ -46,7 +50,10 @@ export class PlacementChooser {
   private async named(name: string, manager: EntityManager): Promise<RegistryDatabaseServer> {
     const [match] = (await this.servers.listWithLoad({}, manager)).filter((c) => c.server.name === name);
     if (!match) {
-      throw new RegistryError(RegistryErrorCode.UNKNOWN_DATABASE_SERVER, `no database server named ${name} is registered`);
+      throw new RegistryError(
+        RegistryErrorCode.UNKNOWN_DATABASE_SERVER,
+        `no database server named ${name} is registered`,
+      );
     }
     if (match.placements >= match.server.capacity) {
       throw new RegistryError(

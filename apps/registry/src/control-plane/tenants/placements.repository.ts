@@ -6,11 +6,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 export class PlacementsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  findByTenant(tenantId: string, manager: EntityManager = this.ds.manager): Promise<RegistryPlacement | null> {
+  findByTenant(
+    tenantId: string,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryPlacement | null> {
     return manager.findOne(RegistryPlacement, { where: { tenantId } });
   }
 
-  save(placement: Omit<RegistryPlacement, 'createdAt' | 'updatedAt'>, manager: EntityManager = this.ds.manager): Promise<RegistryPlacement> {
+  save(
+    placement: Omit<RegistryPlacement, 'createdAt' | 'updatedAt'>,
+    manager: EntityManager = this.ds.manager,
+  ): Promise<RegistryPlacement> {
     return manager.save(RegistryPlacement, manager.create(RegistryPlacement, placement));
   }
 

@@ -5,7 +5,13 @@ import { RegistryError, RegistryErrorCode } from '../errors/registry-error';
 import { ProvisioningJobsRepository } from '../jobs/provisioning-jobs.repository';
 import { DatabaseServersRepository } from '../servers/database-servers.repository';
 import { PlacementsRepository } from './placements.repository';
-import { toJobView, toPlacementView, toTenantSummaryView, type PlacementView, type TenantView } from './tenant.views';
+import {
+  toJobView,
+  toPlacementView,
+  toTenantSummaryView,
+  type PlacementView,
+  type TenantView,
+} from './tenant.views';
 import { TenantsRepository } from './tenants.repository';
 
 export function tenantNotFound(id: string): RegistryError {
@@ -31,7 +37,10 @@ export class TenantReader {
 
   async detail(id: string, manager: EntityManager = this.ds.manager): Promise<TenantView> {
     const tenant = await this.require(id, manager);
-    const [placement, job] = await Promise.all([this.placement(id, manager), this.jobs.findLatest(id, manager)]);
+    const [placement, job] = await Promise.all([
+      this.placement(id, manager),
+      this.jobs.findLatest(id, manager),
+    ]);
     return { ...toTenantSummaryView(tenant), placement, job: job ? toJobView(job) : null };
   }
 

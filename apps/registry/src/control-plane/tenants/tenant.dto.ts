@@ -88,7 +88,10 @@ export class DeleteTenantDto {
 }
 
 /** The confirmation from the query string and the body; a body value wins. Instances carry undefined own fields. */
-export function mergeConfirmation(query: DeleteTenantDto, body: DeleteTenantDto | undefined): DeleteTenantDto {
+export function mergeConfirmation(
+  query: DeleteTenantDto,
+  body: DeleteTenantDto | undefined,
+): DeleteTenantDto {
   return {
     confirm_slug: body?.confirm_slug ?? query.confirm_slug,
     drop_database: body?.drop_database ?? query.drop_database,

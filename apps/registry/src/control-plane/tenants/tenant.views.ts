@@ -66,10 +66,15 @@ export function toJobView(job: RegistryProvisioningJob): JobView {
   };
 }
 
-export function toPlacementView(placement: RegistryPlacement, server: RegistryDatabaseServer | null): PlacementView {
+export function toPlacementView(
+  placement: RegistryPlacement,
+  server: RegistryDatabaseServer | null,
+): PlacementView {
   return {
     tenant_id: placement.tenantId,
-    database_server: server ? { id: server.id, name: server.name, host: server.host, port: server.port } : null,
+    database_server: server
+      ? { id: server.id, name: server.name, host: server.host, port: server.port }
+      : null,
     database_name: placement.databaseName,
     owner_role: placement.ownerRole,
     app_role: placement.appRole,

@@ -4,7 +4,13 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CONTROL_PLANE_PREFIX } from '../control-plane.tokens';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { TenantLifecycleService } from '../jobs/tenant-lifecycle.service';
-import { CreateTenantDto, DeleteTenantDto, ListTenantsQueryDto, mergeConfirmation, PlacementRequestDto } from './tenant.dto';
+import {
+  CreateTenantDto,
+  DeleteTenantDto,
+  ListTenantsQueryDto,
+  mergeConfirmation,
+  PlacementRequestDto,
+} from './tenant.dto';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('tenants')

@@ -12,7 +12,12 @@ import { PlacementChooser } from './placement-chooser';
 import { PlacementsRepository } from './placements.repository';
 import type { CreateTenantDto, ListTenantsQueryDto, PlacementRequestDto } from './tenant.dto';
 import { TenantReader } from './tenant-reader';
-import { toTenantSummaryView, type PlacementView, type TenantSummaryView, type TenantView } from './tenant.views';
+import {
+  toTenantSummaryView,
+  type PlacementView,
+  type TenantSummaryView,
+  type TenantView,
+} from './tenant.views';
 import { TenantsRepository } from './tenants.repository';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -33,7 +38,8 @@ export class TenantsService {
   /** Creates the tenant (pending) with its placement; provisions it at once under self-service. */
   async create(dto: CreateTenantDto, principal: Principal): Promise<TenantView> {
     this.gate.assertEnabled('create a tenant');
-    const exists = () => new RegistryError(RegistryErrorCode.TENANT_EXISTS, `a tenant with slug ${dto.slug} already exists`);
+    const exists = () =>
+      new RegistryError(RegistryErrorCode.TENANT_EXISTS, `a tenant with slug ${dto.slug} already exists`);
     let tenantId: string;
     try {
       tenantId = await this.ds.transaction(async (manager) => {
@@ -71,7 +77,9 @@ export class TenantsService {
     return this.reader.detail(tenantId);
   }
 
-  async list(query: ListTenantsQueryDto): Promise<{ items: TenantSummaryView[]; total: number; limit: number; offset: number }> {
+  async list(
+    query: ListTenantsQueryDto,
+  ): Promise<{ items: TenantSummaryView[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const offset = query.offset ?? 0;
     const page = await this.tenants.page({ status: query.status, limit, offset });
@@ -85,7 +93,8 @@ export class TenantsService {
   async getPlacement(id: string): Promise<PlacementView> {
     await this.reader.require(id);
     const placement = await this.reader.placement(id);
-    if (!placement) throw new RegistryError(RegistryErrorCode.PLACEMENT_NOT_FOUND, `tenant ${id} has no placement`);
+    if (!placement)
+      throw new RegistryError(RegistryErrorCode.PLACEMENT_NOT_FOUND, `tenant ${id} has no placement`);
     return placement;
   }
 
@@ -95,7 +104,10 @@ export class TenantsService {
     await this.ds.transaction(async (manager) => {
       const tenant = await this.tenants.findByIdForUpdate(id, manager);
       if (!tenant) throw new RegistryError(RegistryErrorCode.TENANT_NOT_FOUND, `no tenant with id ${id}`);
-      if (!['pending', 'failed'].includes(tenant.status) || (await this.lifecycle.databaseMayExist(id, manager))) {
+      if (
+        !['pending', 'failed'].includes(tenant.status) ||
+        (await this.lifecycle.databaseMayExist(id, manager))
+      ) {
         throw new RegistryError(
           RegistryErrorCode.PLACEMENT_LOCKED,
           `tenant ${tenant.slug} is ${tenant.status} and its database may exist; placement changes only before provisioning creates it`,
@@ -119,9 +131,20 @@ export class TenantsService {
     return this.getPlacement(id);
   }
 
-  private async place(tenantId: string, slug: string, server: RegistryDatabaseServer, manager: EntityManager): Promise<void> {
+  private async place(
+    tenantId: string,
+    slug: string,
+    server: RegistryDatabaseServer,
+    manager: EntityManager,
+  ): Promise<void> {
     await this.placements.save(
-      { tenantId, serverId: server.id, ...tenantResourceNames(slug), region: server.region, jurisdiction: server.jurisdiction },
+      {
+        tenantId,
+        serverId: server.id,
+        ...tenantResourceNames(slug),
+        region: server.region,
+        jurisdiction: server.jurisdiction,
+      },
       manager,
     );
   }
@@ -131,7 +154,8 @@ export class TenantsService {
     try {
       await this.lifecycle.provision(tenantId, principal);
     } catch (error) {
-      if (!(error instanceof RegistryError) || error.code !== RegistryErrorCode.PROVISIONING_UNAVAILABLE) throw error;
+      if (!(error instanceof RegistryError) || error.code !== RegistryErrorCode.PROVISIONING_UNAVAILABLE)
+        throw error;
     }
   }
 }
