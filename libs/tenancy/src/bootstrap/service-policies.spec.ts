@@ -110,7 +110,7 @@ describe('generated tenant credentials policies', () => {
     expect(hcl).toContain('# No tenants yet: this policy grants nothing.');
   });
 
-  it.each(['A', '1a', 'a-b', 'x', `a${'b'.repeat(40)}`, 'a"}', 'a*'])('refuses the slug %j', (slug) => {
+  it.each(['A', '1a', 'a-b', '_x', `a${'b'.repeat(40)}`, 'a"}', 'a*'])('refuses the slug %j', (slug) => {
     expect(() => renderMigratorTenantsPolicy(['ok_one', slug])).toThrow(
       new BootstrapError(
         BootstrapErrorCode.INVALID_INPUT,
