@@ -15,3 +15,8 @@ export {
   type TestConfigDatabase,
 } from './config/write-test-config';
 export type { YamlTree } from './config/deep-merge';
+export {
+  describeServiceBasics,
+  type ServiceBasicsContext,
+  type ServiceBasicsOptions,
+} from './service/service-basics';
