@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
-import { InfraModule } from './infra/infra.module';
+import { ControlPlaneInfraModule } from '@sysmanage/tenancy';
 
 /** The ingest service (agent-facing API). Feature modules (agent API, tenant writers) are imported here as they land. */
 @Module({})
@@ -12,7 +12,7 @@ export class IngestAppModule {
       module: IngestAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'ingest', logger, checks: [] }),
-        InfraModule.forRoot(config),
+        ControlPlaneInfraModule.forRoot(config, 'ingest'),
       ],
     };
   }

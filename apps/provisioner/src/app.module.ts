@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
-import { InfraModule } from './infra/infra.module';
+import { ControlPlaneInfraModule } from '@sysmanage/tenancy';
 import { ProvisioningModule } from './provisioning/provisioning.module';
 
 /** The provisioner service: health/metrics API plus the provisioning saga worker (JetStream). */
@@ -13,7 +13,7 @@ export class ProvisionerAppModule {
       module: ProvisionerAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'provisioner', logger, checks: [] }),
-        InfraModule.forRoot(config),
+        ControlPlaneInfraModule.forRoot(config, 'provisioner'),
         ProvisioningModule.forRoot(config, logger),
       ],
     };

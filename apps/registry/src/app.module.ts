@@ -3,7 +3,7 @@ import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
 import { ControlPlaneModule } from './control-plane/control-plane.module';
-import { InfraModule } from './infra/infra.module';
+import { ControlPlaneInfraModule } from '@sysmanage/tenancy';
 
 /** The registry service: infrastructure, then the control-plane API. */
 @Module({})
@@ -13,7 +13,7 @@ export class RegistryAppModule {
       module: RegistryAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'registry', logger, checks: [] }),
-        InfraModule.forRoot(config),
+        ControlPlaneInfraModule.forRoot(config, 'registry'),
         ControlPlaneModule.forRoot(config, env),
       ],
     };

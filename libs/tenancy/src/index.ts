@@ -86,3 +86,4 @@ export {
   TenantContextErrorCode,
   type TenantContextValue,
 } from './context/tenant-context';
+export { ControlPlaneInfraModule } from './infra/control-plane-infra.module';
