@@ -26,8 +26,14 @@ export {
   INGEST_STREAM_SUBJECTS,
   ingestSubject,
   ingestTenantFilter,
+  ingestWriterConsumer,
 } from './ingest/ingest.subjects';
-export { INGEST_MESSAGE_TYPE_PATTERN, IngestMessage } from './ingest/ingest-message.message';
+export {
+  AGENT_MESSAGE_ID_PATTERN,
+  INGEST_MESSAGE_TYPE_PATTERN,
+  IngestMessage,
+  ingestMessageDedupId,
+} from './ingest/ingest-message.message';
 
 export { MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP } from './migrate/migrate.subjects';
 export {
@@ -40,3 +46,6 @@ export { NatsConnectionError, NatsConnectionErrorCode } from './nats/nats-connec
 export { NatsConnectionModule } from './nats/nats-connection.module';
 export { NATS_CONNECTION, type NatsConnectionOptions } from './nats/nats-connection.options';
 export { closeNatsConnection, openNatsConnection } from './nats/open-nats-connection';
+export { ensureStream, type StreamDefinition } from './nats/ensure-stream';
+
+export { HOST_EVENTS_WILDCARD, HostEvent, HostEventKind, hostEventSubject } from './hosts/host-events';

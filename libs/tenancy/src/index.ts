@@ -87,3 +87,14 @@ export {
   type TenantContextValue,
 } from './context/tenant-context';
 export { ControlPlaneInfraModule } from './infra/control-plane-infra.module';
+export {
+  ENROLLMENT_TOKEN_PREFIX,
+  HOST_TOKEN_PREFIX,
+  TOKEN_RANDOM_BYTES,
+  generateToken,
+  hashToken,
+  isWellFormedToken,
+  sameHash,
+  tokenDisplayPrefix,
+  type TokenPrefix,
+} from './enrollment/token-material';

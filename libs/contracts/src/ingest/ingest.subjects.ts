@@ -15,3 +15,8 @@ export function ingestSubject(tenantId: string, type: string): string {
 export function ingestTenantFilter(tenantId: string): string {
   return `${PREFIX}.${subjectToken(tenantId, 'tenant id')}.>`;
 }
+
+/** `ingest-writer-<tenantId>`: the shared durable pull consumer of one tenant's writer (every ingest replica binds to it). */
+export function ingestWriterConsumer(tenantId: string): string {
+  return `ingest-writer-${subjectToken(tenantId, 'tenant id')}`;
+}

@@ -14,6 +14,7 @@ function validIngest(): Record<string, unknown> {
     tenantId: randomUUID(),
     hostId: randomUUID(),
     type: 'heartbeat',
+    timestamp: '2026-01-02T03:04:00Z',
     receivedAt: '2026-01-02T03:04:05.678Z',
     payload: { uptime: 12, nested: { anything: true } },
   };
