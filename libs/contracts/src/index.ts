@@ -35,6 +35,16 @@ export {
   ingestMessageDedupId,
 } from './ingest/ingest-message.message';
 
+export {
+  AGENT_LIMITS,
+  AGENT_MESSAGE_TYPES,
+  type AgentMessageType,
+  type HeartbeatPayload,
+  type SoftwareInventoryPayload,
+  type SoftwarePackagePayload,
+  type SystemInfoPayload,
+} from './ingest/agent-payloads';
+
 export { MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP } from './migrate/migrate.subjects';
 export {
   MigrateTenantFailure,

@@ -98,3 +98,13 @@ export {
   tokenDisplayPrefix,
   type TokenPrefix,
 } from './enrollment/token-material';
+export {
+  COLLAPSED_TENANT_ID,
+  COLLAPSED_TENANT_SLUG,
+  type EnrollmentRedemption,
+  type EnrollmentRefusalReason,
+  type EnrollmentResult,
+  type EnrollmentTenant,
+  type HostIdentity,
+  type RecordHost,
+} from './enrollment/enrollment.types';
