@@ -51,6 +51,12 @@ export {
   MigrateTenantReply,
   MigrateTenantRequest,
 } from './migrate/migrate-tenant.message';
+export {
+  MIGRATOR_TENANT_VERSIONS_SUBJECT,
+  TenantActualVersion,
+  TenantVersionsReply,
+  TenantVersionsRequest,
+} from './migrate/tenant-versions.message';
 
 export { NatsConnectionError, NatsConnectionErrorCode } from './nats/nats-connection.error';
 export { NatsConnectionModule } from './nats/nats-connection.module';

@@ -8,6 +8,8 @@ import { REGISTRY_POOL } from './registry-pool';
 import { RegistryPlacements } from './registry-placements';
 import { RESPONDER_LOGGER, TenantMigrationResponder } from './tenant-migration.responder';
 import { TenantMigrationService } from './tenant-migration.service';
+import { TenantVersionsResponder } from './tenant-versions.responder';
+import { TenantVersionsService } from './tenant-versions.service';
 
 export const TENANT_CREDENTIALS = Symbol('MIGRATOR_TENANT_CREDENTIALS');
 
@@ -44,5 +46,12 @@ export function tenantMigrationProviders(
         new TenantMigrationService(new RegistryPlacements(pool), provider),
     },
     TenantMigrationResponder,
+    {
+      provide: TenantVersionsService,
+      inject: [REGISTRY_POOL, TENANT_CREDENTIALS],
+      useFactory: (pool: Pool, provider: TenantCredentialProvider) =>
+        new TenantVersionsService(new RegistryPlacements(pool), provider),
+    },
+    TenantVersionsResponder,
   ];
 }

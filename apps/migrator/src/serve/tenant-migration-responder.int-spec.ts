@@ -1,7 +1,9 @@
 import {
   encodeMessage,
   MIGRATE_TENANT_SUBJECT,
+  MIGRATOR_TENANT_VERSIONS_SUBJECT,
   MigrateTenantReply,
+  TenantVersionsReply,
   validateMessage,
 } from '@sysmanage/contracts';
 import { OpenBaoClient } from '@sysmanage/openbao';
@@ -53,17 +55,20 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
   }
 
   /** A request; retried while the responder's subscription has not reached the server yet (no responders). */
-  async function ask(payload: Uint8Array): Promise<MigrateTenantReply> {
+  async function request(subject: string, payload: Uint8Array): Promise<Uint8Array> {
     const until = Date.now() + 10_000;
     for (;;) {
       try {
-        const msg = await nc.request(MIGRATE_TENANT_SUBJECT, payload, { timeout: 30_000 });
-        return validateMessage(MigrateTenantReply, msg.data);
+        return (await nc.request(subject, payload, { timeout: 30_000 })).data;
       } catch (err) {
         if (!/no responders/i.test(String(err)) || Date.now() > until) throw err;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+  }
+
+  async function ask(payload: Uint8Array): Promise<MigrateTenantReply> {
+    return validateMessage(MigrateTenantReply, await request(MIGRATE_TENANT_SUBJECT, payload));
   }
 
   beforeAll(async () => {
@@ -105,7 +110,8 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
     const result = await serving;
     await env.stopAll();
     expect(result.code).toBe(0);
-    expect(result.out).toContain('migrate-tenant responder subscribed');
+    expect(result.out).toContain(MIGRATE_TENANT_SUBJECT);
+    expect(result.out).toContain(MIGRATOR_TENANT_VERSIONS_SUBJECT);
   });
 
   it('migrates a provisioning tenant on request with an owner lease, records the version and replies', async () => {
@@ -181,5 +187,31 @@ describe('migrate-tenant responder in `serve` (real NATS, scram PostgreSQL, Vaul
       message:
         'tenant frozen is suspended; only provisioning, active, failed tenants are migrated on request',
     });
+  });
+
+  it('reads the actual tenant-chain version of each database on request, and says why a suspended one is not read', async () => {
+    const [newco, frozen] = [await tenantId('newco'), await tenantId('frozen')];
+    // Wipe the registry's record: the answer must come from the database itself.
+    await control.query(`DELETE FROM registry_tenant_db_versions WHERE tenant_id = $1`, [newco], REGISTRY);
+    const all = validateMessage(
+      TenantVersionsReply,
+      await request(MIGRATOR_TENANT_VERSIONS_SUBJECT, encodeMessage({})),
+    );
+    expect(all.versions).toEqual([
+      { tenantId: frozen, version: null, error: 'tenant frozen is suspended; its database is not read' },
+      { tenantId: newco, version: head },
+    ]);
+    const one = validateMessage(
+      TenantVersionsReply,
+      await request(MIGRATOR_TENANT_VERSIONS_SUBJECT, encodeMessage({ tenantIds: [newco] })),
+    );
+    expect(one.versions).toEqual([{ tenantId: newco, version: head }]);
+    const invalid = validateMessage(
+      TenantVersionsReply,
+      await request(MIGRATOR_TENANT_VERSIONS_SUBJECT, encodeMessage({ tenantIds: ['nope'] })),
+    );
+    expect(invalid.versions).toEqual([]);
+    // Reading left no login behind (each owner lease was revoked).
+    expect(await dynamicLogins(tenants)).toEqual([]);
   });
 });

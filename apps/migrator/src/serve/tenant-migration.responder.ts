@@ -1,17 +1,16 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   ContractError,
-  encodeMessage,
   MIGRATE_TENANT_SUBJECT,
   MigrateTenantRequest,
-  MIGRATOR_QUEUE_GROUP,
   NATS_CONNECTION,
   validateMessage,
   type MigrateTenantReply,
 } from '@sysmanage/contracts';
-import type { Msg, NatsConnection, Subscription } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { MigratorErrorCode, errorMessage } from '../errors/migrator-error';
+import { NatsResponder } from './nats-responder';
 import { failureReply, TenantMigrationService } from './tenant-migration.service';
 
 export const RESPONDER_LOGGER = Symbol('MIGRATOR_RESPONDER_LOGGER');
@@ -38,60 +37,20 @@ function echoedTenantId(data: Uint8Array): string {
  * and waits for the ones in flight.
  */
 @Injectable()
-export class TenantMigrationResponder implements OnApplicationBootstrap, OnApplicationShutdown {
-  private subscription: Subscription | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
-
+export class TenantMigrationResponder extends NatsResponder<MigrateTenantReply> {
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(TenantMigrationService) private readonly service: TenantMigrationService,
-    @Inject(RESPONDER_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.subscription = this.nc.subscribe(MIGRATE_TENANT_SUBJECT, {
-      queue: MIGRATOR_QUEUE_GROUP,
-      callback: (err, msg) => {
-        if (err !== null) {
-          this.logger.error({ context: 'MigrateTenant', err: errorMessage(err) }, 'subscription error');
-          return;
-        }
-        const work = this.handle(msg).finally(() => this.inFlight.delete(work));
-        this.inFlight.add(work);
-      },
-    });
-    this.logger.info(
-      { context: 'MigrateTenant', subject: MIGRATE_TENANT_SUBJECT, queue: MIGRATOR_QUEUE_GROUP },
-      'migrate-tenant responder subscribed',
-    );
+    @Inject(RESPONDER_LOGGER) logger: Logger,
+  ) {
+    super(nc, logger, MIGRATE_TENANT_SUBJECT, 'MigrateTenant');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
-    await Promise.allSettled([...this.inFlight]);
+  protected override describe(reply: MigrateTenantReply): Record<string, unknown> {
+    return { tenantId: reply.tenantId };
   }
 
-  private async handle(msg: Msg): Promise<void> {
-    const reply = await this.answer(msg.data);
-    if (msg.reply === undefined || msg.reply === '') {
-      this.logger.warn(
-        { context: 'MigrateTenant', tenantId: reply.tenantId },
-        'migrate-tenant request without a reply subject; result not sent',
-      );
-      return;
-    }
-    try {
-      msg.respond(encodeMessage(reply));
-    } catch (err) {
-      this.logger.error(
-        { context: 'MigrateTenant', tenantId: reply.tenantId, err: errorMessage(err) },
-        'could not send the reply',
-      );
-    }
-  }
-
-  private async answer(data: Uint8Array): Promise<MigrateTenantReply> {
+  protected async answer(data: Uint8Array): Promise<MigrateTenantReply> {
     let request: MigrateTenantRequest;
     try {
       request = validateMessage(MigrateTenantRequest, data);
