@@ -17,6 +17,7 @@ import { DatabaseServersController } from './servers/database-servers.controller
 import { DatabaseServersRepository } from './servers/database-servers.repository';
 import { DatabaseServersService } from './servers/database-servers.service';
 import { StatusController } from './status/status.controller';
+import { MigratorVersionsClient } from './status/migrator-versions.client';
 import { StatusService } from './status/status.service';
 import { MultitenancyGate } from './tenants/multitenancy-gate';
 import { PlacementChooser } from './tenants/placement-chooser';
@@ -65,6 +66,7 @@ export class ControlPlaneModule {
         TenantsService,
         DatabaseServersService,
         StatusService,
+        MigratorVersionsClient,
         ApiKeysService,
         BootstrapAdminService,
       ],

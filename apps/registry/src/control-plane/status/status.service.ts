@@ -5,6 +5,7 @@ import { DatabaseServersRepository } from '../servers/database-servers.repositor
 import { MultitenancyGate } from '../tenants/multitenancy-gate';
 import { PlacementsRepository } from '../tenants/placements.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
+import { MigratorVersionsClient } from './migrator-versions.client';
 import { REGISTRY_VERSION } from './registry-version';
 
 interface VersionRow {
@@ -13,9 +14,9 @@ interface VersionRow {
   applied_at: Date;
 }
 
-// The registry does not log into tenant databases (no tenant credential); the migrator does.
+// The registry does not log into tenant databases (no tenant credential); the migrator reads them for it.
 const ACTUAL_NOTE =
-  'actual is null: the registry holds no tenant credentials to read tenant_migrations; `sysmanage-migrate --status` reads the databases';
+  'actual is read from each tenant database by the migrator (owner lease); recorded is the registry row';
 
 @Injectable()
 export class StatusService {
@@ -25,6 +26,7 @@ export class StatusService {
     private readonly tenants: TenantsRepository,
     private readonly servers: DatabaseServersRepository,
     private readonly placements: PlacementsRepository,
+    private readonly migrator: MigratorVersionsClient,
   ) {}
 
   async status() {
@@ -43,7 +45,11 @@ export class StatusService {
     };
   }
 
-  /** Per placed tenant: the tenant-chain version the migrator recorded, against the head. */
+  /**
+   * Per placed tenant: the tenant-chain version recorded in the registry and
+   * the one the database actually holds (read by the migrator), against the
+   * head. up_to_date follows the actual version when it could be read.
+   */
   async migrationStatus() {
     const head = chainHead('tenant');
     const [placements, tenants, versions, servers] = await Promise.all([
@@ -54,11 +60,16 @@ export class StatusService {
       ) as Promise<VersionRow[]>,
       this.servers.listWithLoad(),
     ]);
+    const actual = await this.migrator.actualVersions(placements.map((p) => p.tenantId));
     const tenantById = new Map(tenants.items.map((t) => [t.id, t]));
     const versionByTenant = new Map(versions.map((v) => [v.tenant_id, v]));
     const serverById = new Map(servers.map((s) => [s.server.id, s.server.name]));
     const items = placements.map((p) => {
       const recorded = versionByTenant.get(p.tenantId);
+      const read = actual.answered ? actual.byTenant.get(p.tenantId) : undefined;
+      const actualVersion = read?.version ?? null;
+      const actualError = actual.answered ? (read?.error ?? null) : actual.reason;
+      const known = read !== undefined && read.error === undefined;
       return {
         tenant_id: p.tenantId,
         slug: tenantById.get(p.tenantId)?.slug ?? null,
@@ -67,9 +78,10 @@ export class StatusService {
         database_name: p.databaseName,
         recorded: recorded?.version ?? null,
         recorded_at: recorded?.applied_at.toISOString() ?? null,
-        actual: null,
+        actual: actualVersion,
+        actual_error: actualError,
         head,
-        up_to_date: recorded?.version === head,
+        up_to_date: known ? actualVersion === head : recorded?.version === head,
       };
     });
     return { chain: 'tenant', head, note: ACTUAL_NOTE, tenants: items };

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import {
+  encodeMessage,
+  MIGRATOR_TENANT_VERSIONS_SUBJECT,
   PROVISIONING_COMMANDS_SUBJECT,
   PROVISIONING_STREAM,
   ProvisioningCommand,
@@ -564,6 +566,52 @@ describe('control-plane tenants, servers and provisioning (real PostgreSQL and N
         actual: null,
       });
       expect(bySlug.get('tb')).toMatchObject({ recorded: null, up_to_date: false });
+      // No migrator is running here: the actual versions are unknown and the reason says so.
+      expect((bySlug.get('ta') as { actual_error: string }).actual_error).toMatch(
+        /^the migrator did not answer/,
+      );
+    });
+
+    it('GET /migration-status takes the actual version from the migrator, and up_to_date follows it', async () => {
+      const head = chainHead('tenant');
+      const [ta] = await h.sql<{ id: string }>(`SELECT id FROM registry_tenants WHERE slug = 'ta'`);
+      const [tb] = await h.sql<{ id: string }>(`SELECT id FROM registry_tenants WHERE slug = 'tb'`);
+      const asked: unknown[] = [];
+      const BEHIND = 'TenantOlder1700000000000';
+      // Stands in for `sysmanage-migrate serve`: ta's database is behind its record, tb cannot be read.
+      const fake = nc.subscribe(MIGRATOR_TENANT_VERSIONS_SUBJECT, {
+        callback: (_err, msg) => {
+          asked.push(JSON.parse(new TextDecoder().decode(msg.data)));
+          msg.respond(
+            encodeMessage({
+              versions: [
+                { tenantId: ta.id, version: BEHIND },
+                { tenantId: tb.id, version: null, error: 'connection refused' },
+              ],
+            }),
+          );
+        },
+      });
+      try {
+        await nc.flush();
+        const res = await http().get(`${CP}/migration-status`).set('authorization', `Bearer ${viewerKey}`);
+        expect(res.status).toBe(200);
+        const bySlug = new Map(res.body.tenants.map((t: { slug: string }) => [t.slug, t]));
+        // The registry's record says head, the database says otherwise: the database wins.
+        expect(bySlug.get('ta')).toMatchObject({
+          recorded: head,
+          actual: BEHIND,
+          actual_error: null,
+          up_to_date: false,
+        });
+        expect(bySlug.get('tb')).toMatchObject({ actual: null, actual_error: 'connection refused' });
+        expect(asked).toHaveLength(1);
+        expect((asked[0] as { tenantIds: string[] }).tenantIds).toEqual(
+          expect.arrayContaining([ta.id, tb.id]),
+        );
+      } finally {
+        fake.unsubscribe();
+      }
     });
   });
 
