@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { JobContext, SagaStep } from '../saga/job-context';
 import { crashIfRequested } from './crash-hook';
 import { JobRunner, type RunnerStore } from './job-runner';
+import type { StepTimer } from './step-metrics';
 import { readWorkerSettings } from './worker-settings';
 
 const JOB_ID = '6f1c1f7e-4a8e-4a7c-9a59-0c2f3b1d2e01';
@@ -20,7 +21,12 @@ function command(overrides: Record<string, unknown> = {}): Uint8Array {
   });
 }
 
-function harness(job: Partial<RegistryProvisioningJob> | null, attempts = 1, failAt: string | null = null) {
+function harness(
+  job: Partial<RegistryProvisioningJob> | null,
+  attempts = 1,
+  failAt: string | null = null,
+  timer?: StepTimer,
+) {
   const ran: string[] = [];
   const stored =
     job === null
@@ -59,7 +65,7 @@ function harness(job: Partial<RegistryProvisioningJob> | null, attempts = 1, fai
   });
   const sagas = { steps: () => ['reserve', 'database', 'openbao', 'migrate', 'activate'].map(step) };
   const nc = { publish: jest.fn() };
-  const runner = new JobRunner(store, sagas, nc, settings, new Logger('test'));
+  const runner = new JobRunner(store, sagas, nc, settings, new Logger('test'), timer);
   return { runner, store, ran, nc };
 }
 
@@ -71,6 +77,19 @@ describe('JobRunner', () => {
     expect(await h.runner.run(command())).toEqual({ kind: 'ack' });
     expect(h.ran).toEqual(['reserve', 'database', 'openbao', 'migrate', 'activate']);
     expect(h.store.recordStep.mock.calls.map(([, step]) => step)).toEqual(h.ran);
+  });
+
+  it('times every step it runs, the failing one with outcome error', async () => {
+    const observed: Array<[string, string, number]> = [];
+    const timer: StepTimer = { observe: (step, outcome, seconds) => observed.push([step, outcome, seconds]) };
+    await harness({}, 1, 'migrate', timer).runner.run(command());
+    expect(observed.map(([step, outcome]) => `${step}:${outcome}`)).toEqual([
+      'reserve:ok',
+      'database:ok',
+      'openbao:ok',
+      'migrate:error',
+    ]);
+    for (const [, , seconds] of observed) expect(seconds).toBeGreaterThanOrEqual(0);
   });
 
   it('resumes at the recorded step on a redelivery, repeating that step', async () => {

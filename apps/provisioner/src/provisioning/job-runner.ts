@@ -12,6 +12,7 @@ import type { TenantSagas } from '../saga/tenant-sagas';
 import type { NatsConnection } from 'nats';
 import { crashIfRequested } from './crash-hook';
 import { describeError } from './provisioner-error';
+import type { StepTimer } from './step-metrics';
 import { retryDelayMs, type WorkerSettings } from './worker-settings';
 
 /** The registry operations the runner needs (JobStore; a fake in unit tests). */
@@ -37,6 +38,7 @@ export class JobRunner {
     private readonly nc: Pick<NatsConnection, 'publish'>,
     private readonly settings: WorkerSettings,
     private readonly logger: Logger,
+    private readonly timer: StepTimer = { observe: () => undefined },
   ) {}
 
   async run(data: Uint8Array): Promise<Disposition> {
@@ -89,13 +91,16 @@ export class JobRunner {
 
     for (const step of steps.slice(resumeAt)) {
       await this.store.recordStep(job.id, step.name);
-      const started = Date.now();
+      const started = performance.now();
       try {
         await step.run(ctx);
       } catch (error) {
+        this.timer.observe(step.name, 'error', (performance.now() - started) / 1000);
         return this.stepFailed(ctx.job.id, ctx.tenant, step.name, attempts, error);
       }
-      this.logger.log(`job ${job.id}: step ${step.name} done in ${Date.now() - started} ms`);
+      const ms = performance.now() - started;
+      this.timer.observe(step.name, 'ok', ms / 1000);
+      this.logger.log(`job ${job.id}: step ${step.name} done in ${Math.round(ms)} ms`);
       crashIfRequested(this.settings.crashAfterStep, step.name);
     }
     return { kind: 'ack' };

@@ -17,6 +17,7 @@ import { JobStore } from '../saga/job-store';
 import { TenantSagas } from '../saga/tenant-sagas';
 import { JobRunner } from './job-runner';
 import { ProvisioningWorker } from './provisioning-worker';
+import { stepMetrics } from './step-metrics';
 import { readWorkerSettings } from './worker-settings';
 
 const WORKER_OPTIONS = Symbol('PROVISIONING_WORKER_OPTIONS');
@@ -54,7 +55,7 @@ class ProvisioningWorkerLifecycle implements OnApplicationBootstrap, OnApplicati
       kvMount: vault.mountPath,
       migrateTimeoutMs: settings.migrateTimeoutMs,
     });
-    const runner = new JobRunner(store, sagas, this.nc, settings, new Logger('JobRunner'));
+    const runner = new JobRunner(store, sagas, this.nc, settings, new Logger('JobRunner'), stepMetrics());
     this.worker = new ProvisioningWorker(this.nc, runner, settings);
     await this.worker.start();
   }
