@@ -3,6 +3,8 @@ import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
 import { ControlPlaneInfraModule } from '@sysmanage/tenancy';
+import { TenantDbModule } from './tenant-db/tenant-db.module';
+import { WritersModule } from './writers/writers.module';
 
 /** The ingest service (agent-facing API). Feature modules (agent API, tenant writers) are imported here as they land. */
 @Module({})
@@ -13,6 +15,8 @@ export class IngestAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'ingest', logger, checks: [] }),
         ControlPlaneInfraModule.forRoot(config, 'ingest'),
+        TenantDbModule.forRoot(config, logger),
+        WritersModule.forRoot(config, logger),
       ],
     };
   }

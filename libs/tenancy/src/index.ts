@@ -77,7 +77,12 @@ export type {
   ClientFactory,
 } from './budget/tenant-pool-manager.types';
 export { ConnectionBudgetError, ConnectionBudgetErrorCode } from './budget/connection-budget-error';
-export { TenantPoolMetrics, type EvictionReason, type ServerSnapshot } from './budget/pool-metrics';
+export {
+  TenantPoolMetrics,
+  TENANT_POOL_METRIC_NAMES,
+  type EvictionReason,
+  type ServerSnapshot,
+} from './budget/pool-metrics';
 export {
   runInTenant,
   currentTenant,

@@ -1,5 +1,14 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
+/** Every metric TenantPoolMetrics registers (a process that rebuilds its manager unregisters these first). */
+export const TENANT_POOL_METRIC_NAMES = [
+  'sysmanage_tenant_pools_live',
+  'sysmanage_tenant_connections',
+  'sysmanage_tenant_pool_waiters',
+  'sysmanage_tenant_pool_evictions_total',
+  'sysmanage_lease_renewals_total',
+] as const;
+
 export type EvictionReason = 'lru' | 'idle' | 'suspended' | 'rotated';
 
 export interface ServerSnapshot {

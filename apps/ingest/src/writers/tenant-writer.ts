@@ -1,0 +1,251 @@
+import { INGEST_STREAM } from '@sysmanage/contracts';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import type { Logger } from 'pino';
+import type { TenantDatabases } from '../tenant-db/tenant-databases';
+import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
+import { toAgentChange, type AgentChange } from './agent-change';
+import { decodeIngestRecord } from './ingest-record';
+import { writeBatch, type BatchOutcome } from './write-batch';
+import { ensureWriterConsumer } from './writer-consumer';
+import { WriterError, WriterErrorCode } from './writer-error';
+import type { WriterFailureReason, WriterMetrics } from './writer-metrics';
+import { backoffMs, type WriterSettings } from './writer-settings';
+
+export interface TenantWriterDeps {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  databases: TenantDatabases;
+  metrics: WriterMetrics;
+  settings: WriterSettings;
+  logger: Logger;
+}
+
+/** SQLSTATE classes that a retry cannot fix: data exceptions (22) and integrity violations (23). */
+function isDataError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const TERM_REASONS: Record<WriterErrorCode, WriterFailureReason> = {
+  [WriterErrorCode.MALFORMED_MESSAGE]: 'malformed',
+  [WriterErrorCode.WRONG_TENANT]: 'wrong_tenant',
+  [WriterErrorCode.INVALID_PAYLOAD]: 'invalid_payload',
+  [WriterErrorCode.UNSUPPORTED_TYPE]: 'unsupported_type',
+  [WriterErrorCode.UNKNOWN_HOST]: 'unknown_host',
+  [WriterErrorCode.INVALID_SETTING]: 'malformed',
+};
+
+/**
+ * One tenant's writer: fetches batches from the tenant's shared durable
+ * consumer and stores each batch in one transaction, then acks it. While the
+ * tenant database (or its credential) is unavailable it holds the batch,
+ * keeps it from being redelivered elsewhere (working()), and retries with a
+ * capped exponential backoff; nothing is acked that is not committed. One
+ * loop per tenant: a dead database stalls only its own tenant.
+ */
+export class TenantWriter {
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private fetching: ConsumerMessages | null = null;
+  private wake: (() => void) | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    readonly tenantId: string,
+    private readonly deps: TenantWriterDeps,
+  ) {
+    this.log = deps.logger.child({ tenantId });
+  }
+
+  start(): void {
+    this.loop ??= this.run().catch((error: unknown) =>
+      this.log.error({ error: errorText(error) }, 'tenant writer stopped on an unexpected error'),
+    );
+  }
+
+  /** Ends the loop: a batch being retried is nak'ed (another replica takes it), a batch being written finishes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.fetching?.stop();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const consumerName = await this.retrying('consumer', () =>
+      ensureWriterConsumer(this.deps.jsm, this.tenantId, this.deps.settings.ackWaitMs),
+    );
+    if (consumerName === null) return;
+    const consumer = await this.deps.js.consumers.get(INGEST_STREAM, consumerName);
+    this.log.info({ consumer: consumerName }, 'tenant writer started');
+    while (!this.stopping) {
+      const batch: JsMsg[] = [];
+      try {
+        this.fetching = await consumer.fetch({
+          max_messages: this.deps.settings.batchSize,
+          expires: this.deps.settings.fetchExpiresMs,
+        });
+        for await (const msg of this.fetching) batch.push(msg);
+      } catch (error) {
+        if (this.stopping) break;
+        this.log.warn({ error: errorText(error) }, 'fetch from the ingest stream failed; retrying');
+        await this.sleep(this.deps.settings.backoffBaseMs);
+      } finally {
+        this.fetching = null;
+      }
+      if (batch.length === 0) continue;
+      const last = batch[batch.length - 1];
+      if (last) this.deps.metrics.reportPending(this.tenantId, last.info.pending);
+      if (this.stopping) {
+        for (const msg of batch) msg.nak();
+        break;
+      }
+      await this.process(batch);
+    }
+    this.deps.metrics.forget(this.tenantId);
+    this.log.info('tenant writer stopped');
+  }
+
+  private async process(batch: readonly JsMsg[]): Promise<void> {
+    const changes: AgentChange[] = [];
+    const messages = new Map<AgentChange, JsMsg>();
+    for (const msg of batch) {
+      try {
+        const change = toAgentChange(decodeIngestRecord(this.tenantId, msg.data));
+        changes.push(change);
+        messages.set(change, msg);
+      } catch (error) {
+        const code = error instanceof WriterError ? error.code : WriterErrorCode.MALFORMED_MESSAGE;
+        this.terminate(msg, code, errorText(error), { subject: msg.subject, seq: msg.seq });
+      }
+    }
+    if (changes.length > 0) await this.persist(changes, messages);
+  }
+
+  private async persist(changes: AgentChange[], messages: Map<AgentChange, JsMsg>): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      if (this.stopping) {
+        for (const change of changes) messages.get(change)?.nak();
+        return;
+      }
+      const started = process.hrtime.bigint();
+      let outcome: BatchOutcome;
+      try {
+        outcome = await this.deps.databases.withTenantClient(this.tenantId, (client) =>
+          writeBatch(client, changes),
+        );
+      } catch (error) {
+        if (isDataError(error)) return this.isolate(changes, messages, error);
+        failures += 1;
+        this.deps.metrics.failure(isTenantUnavailable(error) ? 'tenant_unavailable' : 'database');
+        const delay = backoffMs(this.deps.settings, failures);
+        // Loud on the first failure, then once in a while: a long outage must not flood the log.
+        if (failures === 1 || failures % 10 === 0) {
+          this.log.warn(
+            {
+              error: errorText(error),
+              code: isTenantUnavailable(error) ? error.code : undefined,
+              messages: changes.length,
+              attempt: failures,
+              retryInMs: delay,
+            },
+            'tenant batch not stored; holding it in the stream and retrying',
+          );
+        }
+        for (const change of changes) messages.get(change)?.working();
+        await this.sleep(delay);
+        continue;
+      }
+      this.deps.metrics.batchWritten(Number(process.hrtime.bigint() - started) / 1e9);
+      if (failures > 0) this.log.info({ attempts: failures + 1 }, 'tenant batch stored after retries');
+      this.settle(outcome, messages);
+      return;
+    }
+  }
+
+  /** A data error in a batch: write its messages one by one, so only the offending one is terminated. */
+  private async isolate(
+    changes: AgentChange[],
+    messages: Map<AgentChange, JsMsg>,
+    error: unknown,
+  ): Promise<void> {
+    const [only] = changes;
+    if (changes.length === 1 && only) {
+      const { hostId, messageId, type } = only.record.message;
+      const msg = messages.get(only);
+      if (msg)
+        this.terminate(msg, WriterErrorCode.INVALID_PAYLOAD, errorText(error), { hostId, messageId, type });
+      return;
+    }
+    for (const change of changes) await this.persist([change], messages);
+  }
+
+  private settle(outcome: BatchOutcome, messages: Map<AgentChange, JsMsg>): void {
+    const now = Date.now();
+    for (const change of outcome.applied) {
+      this.deps.metrics.persistedMessage(change.type, change.record.message.receivedAt, now);
+      messages.get(change)?.ack();
+    }
+    this.deps.metrics.duplicate(outcome.duplicates.length);
+    for (const change of outcome.duplicates) messages.get(change)?.ack();
+    for (const change of outcome.unknownHosts) {
+      const { hostId, messageId, type } = change.record.message;
+      const msg = messages.get(change);
+      if (msg) {
+        this.terminate(
+          msg,
+          WriterErrorCode.UNKNOWN_HOST,
+          `host ${hostId} is not in the hosts of tenant ${this.tenantId}`,
+          { hostId, messageId, type },
+        );
+      }
+    }
+  }
+
+  /** Never written anywhere else: the message leaves the stream with a loud log naming host, tenant and reason. */
+  private terminate(
+    msg: JsMsg,
+    code: WriterErrorCode,
+    reason: string,
+    context: Record<string, unknown>,
+  ): void {
+    this.deps.metrics.failure(TERM_REASONS[code]);
+    this.log.error(
+      { ...context, code, reason },
+      'ingest message refused by the tenant writer and terminated',
+    );
+    msg.term();
+  }
+
+  /** Retries `action` with backoff until it succeeds or the writer stops (then null). */
+  private async retrying<T>(what: string, action: () => Promise<T>): Promise<T | null> {
+    for (let failures = 1; !this.stopping; failures += 1) {
+      try {
+        return await action();
+      } catch (error) {
+        this.log.warn({ error: errorText(error), what }, 'tenant writer setup failed; retrying');
+        await this.sleep(backoffMs(this.deps.settings, failures));
+      }
+    }
+    return null;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}

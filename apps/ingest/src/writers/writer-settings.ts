@@ -1,0 +1,65 @@
+import { WriterError, WriterErrorCode } from './writer-error';
+
+/** How the tenant writers consume; every field has a production default and an env override. */
+export interface WriterSettings {
+  /** Messages per fetch (and per transaction). */
+  batchSize: number;
+  /** How long one fetch waits for messages before the loop goes round again. */
+  fetchExpiresMs: number;
+  /** JetStream ack_wait of the writer consumers: a batch held longer (its replica died) is redelivered. */
+  ackWaitMs: number;
+  /** First delay after a failed batch; doubles per failure up to backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
+  batchSize: 200,
+  fetchExpiresMs: 2_000,
+  ackWaitMs: 30_000,
+  backoffBaseMs: 500,
+  backoffMaxMs: 10_000,
+};
+
+const ENV_KEYS: Record<keyof WriterSettings, string> = {
+  batchSize: 'SYSMANAGE_INGEST_WRITER_BATCH_SIZE',
+  fetchExpiresMs: 'SYSMANAGE_INGEST_WRITER_FETCH_EXPIRES_MS',
+  ackWaitMs: 'SYSMANAGE_INGEST_WRITER_ACK_WAIT_MS',
+  backoffBaseMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_BASE_MS',
+  backoffMaxMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_MAX_MS',
+};
+
+function positiveInt(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9][0-9]*$/.test(raw)) {
+    throw new WriterError(
+      WriterErrorCode.INVALID_SETTING,
+      `${key} must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return Number(raw);
+}
+
+/** Reads the settings; JetStream wants a fetch to expire after at least 1 s. */
+export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
+  const settings = Object.fromEntries(
+    (Object.keys(ENV_KEYS) as Array<keyof WriterSettings>).map((field) => [
+      field,
+      positiveInt(env, ENV_KEYS[field], DEFAULT_WRITER_SETTINGS[field]),
+    ]),
+  ) as unknown as WriterSettings;
+  if (settings.fetchExpiresMs < 1_000) {
+    throw new WriterError(
+      WriterErrorCode.INVALID_SETTING,
+      `${ENV_KEYS.fetchExpiresMs} must be at least 1000, got ${settings.fetchExpiresMs}`,
+    );
+  }
+  return settings;
+}
+
+/** Delay after `failures` consecutive failed attempts: base * 2^(failures-1), capped. */
+export function backoffMs(settings: WriterSettings, failures: number): number {
+  const exponent = Math.max(0, Math.min(failures - 1, 20));
+  return Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** exponent);
+}
