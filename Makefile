@@ -9,7 +9,8 @@ NX := npx --no-install nx
 ARGS ?=
 
 .PHONY: up install-dev build typecheck lint lint-migrations format-check test test-unit openbao \
-        migrate migrate-tenants license provision-bootstrap start stop status clean
+        migrate migrate-tenants license provision-bootstrap start stop status clean \
+        bench-provisioning
 
 ## up: install everything, then start the stack in its default (collapsed) mode
 up: install-dev start
@@ -70,6 +71,12 @@ stop:
 
 status:
 	node tools/stack/stack.mjs status
+
+## bench-provisioning: provisioning and migration fan-out benchmark on harness
+## servers (not a test; see tools/bench/provisioning/README.md), e.g. ARGS='--repeats 1'
+bench-provisioning: openbao
+	$(NX) run-many -t build -p provisioner migrator bench-provisioning --output-style=static
+	node --enable-source-maps dist/tools/bench/provisioning/src/main.js $(ARGS)
 
 clean:
 	rm -rf dist .nx coverage

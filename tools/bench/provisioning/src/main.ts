@@ -1,0 +1,273 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { connect } from 'nats';
+import { startBenchStack, type BenchStack } from './bench-stack';
+import { runFanOut, type FanOutRun } from './fan-out-run';
+import { runProbes } from './probes';
+import { provisionBulk, provisionSequentially } from './provision-run';
+import { formatReport, type BenchReport, type Target } from './report';
+import { revertBenchMigration } from './reset';
+import { builtMain, startService, type ServiceProcess } from './service-process';
+import { median } from './stats';
+
+interface BenchOptions {
+  tenants: number;
+  fanOutTenants: number;
+  repeats: number;
+  out: string;
+}
+
+const USAGE = `usage: node dist/tools/bench/provisioning/src/main.js [--tenants N (20)] [--fan-out-tenants N (50)]
+       [--repeats N (fan-out runs per measurement, 3)] [--out FILE (tools/bench/provisioning/results/latest.json)]`;
+
+function workspaceRoot(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir))
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error(`no nx.json above ${from}`);
+}
+
+function parseOptions(argv: string[], workspace: string): BenchOptions {
+  const options: BenchOptions = {
+    tenants: 20,
+    fanOutTenants: 50,
+    repeats: 3,
+    out: join(workspace, 'tools/bench/provisioning/results/latest.json'),
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    const count = (): number => {
+      if (value === undefined || !/^[1-9][0-9]{0,3}$/.test(value))
+        throw new Error(`${flag} needs a positive number\n${USAGE}`);
+      return Number(value);
+    };
+    if (flag === '--tenants') options.tenants = count();
+    else if (flag === '--fan-out-tenants') options.fanOutTenants = count();
+    else if (flag === '--repeats') options.repeats = count();
+    else if (flag === '--out' && value !== undefined) options.out = resolve(value);
+    else throw new Error(`unknown argument ${flag}\n${USAGE}`);
+  }
+  if (options.fanOutTenants < options.tenants + 1)
+    throw new Error('--fan-out-tenants must exceed --tenants (one warm-up tenant)');
+  return options;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+const slug = (prefix: string, i: number): string => `${prefix}${String(i).padStart(3, '0')}`;
+
+/**
+ * How busy the fan-out kept the CPUs: the CPU seconds of the migrator, PostgreSQL
+ * and OpenBAO per wall second, and the speed-up the same work could reach at
+ * best if it were spread over every core (cores x wall / CPU seconds at c1).
+ */
+function additiveCpu(
+  c1: FanOutRun[],
+  c8: FanOutRun[],
+  cores: number,
+  startCpu: number,
+): BenchReport['additive']['cpu'] {
+  const work = (r: FanOutRun): number => r.cpuSeconds.migrator + r.cpuSeconds.postgres + r.cpuSeconds.openbao;
+  const busy = (runs: FanOutRun[], of: (r: FanOutRun) => number): number =>
+    Math.round(median(runs.map((r) => of(r) / r.wallSeconds)) * 100) / 100;
+  return {
+    cores,
+    busyCoresC1: busy(c1, work),
+    busyCoresC8: busy(c8, work),
+    machineBusyCoresC1: busy(c1, (r) => r.cpuSeconds.machine),
+    machineBusyCoresC8: busy(c8, (r) => r.cpuSeconds.machine),
+    cpuBoundCeiling: Math.round(median(c1.map((r) => (cores * r.wallSeconds) / work(r))) * 100) / 100,
+    migratorCpuPerTenantC1:
+      Math.round(median(c1.map((r) => (r.cpuSeconds.migrator - startCpu) / r.databases)) * 1000) / 1000,
+    migratorSingleThreadCeiling:
+      Math.round(
+        median(c1.map((r) => r.cliSeconds / Math.max(0.001, r.cpuSeconds.migrator - startCpu))) * 100,
+      ) / 100,
+  };
+}
+
+async function measure(stack: BenchStack, options: BenchOptions, workspace: string): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const logDir = mkdtempSync(join(tmpdir(), 'sysmanage-bench-logs-'));
+  const provisionerMain = builtMain(workspace, 'apps/provisioner');
+  const migratorMain = builtMain(workspace, 'apps/migrator');
+  const reportProcess = join(__dirname, 'report-process.js');
+  const registerMigration = join(__dirname, 'register-bench-migration.js');
+  const services: ServiceProcess[] = [];
+  const nc = await connect({ servers: stack.nats.servers });
+  try {
+    services.push(
+      await startService({
+        name: 'provisioner',
+        main: provisionerMain,
+        args: ['--config', stack.provisionerConfig],
+        readyUrl: `http://127.0.0.1:${stack.provisionerPort}/health/ready`,
+        logFile: join(logDir, 'provisioner.log'),
+        cwd: workspace,
+      }),
+      await startService({
+        name: 'migrator',
+        main: migratorMain,
+        args: ['serve', '--config', stack.migratorConfig],
+        readyUrl: `http://127.0.0.1:${stack.migratorPort}/health/ready`,
+        logFile: join(logDir, 'migrator.log'),
+        cwd: workspace,
+      }),
+    );
+    log(`provisioner and migrator running (logs in ${logDir})`);
+    const metricsUrl = `http://127.0.0.1:${stack.provisionerPort}/metrics`;
+
+    log('warm-up tenant (first AppRole logins, JIT; not counted)');
+    const warmup = await provisionSequentially(stack, nc, ['warmup'], metricsUrl, log);
+    log(`provisioning ${options.tenants} tenants one after the other`);
+    const timed = await provisionSequentially(
+      stack,
+      nc,
+      Array.from({ length: options.tenants }, (_, i) => slug('t', i + 1)),
+      metricsUrl,
+      log,
+    );
+    const bulkTenants = options.fanOutTenants - options.tenants - 1;
+    log(`provisioning ${bulkTenants} more tenants (queued at once) for the fan-out`);
+    const bulkSeconds = await provisionBulk(
+      stack,
+      nc,
+      Array.from({ length: bulkTenants }, (_, i) => slug('b', i + 1)),
+    );
+    for (const service of services.splice(0)) await service.stop();
+
+    const fanOut = (concurrency: number, withMigration: boolean): Promise<FanOutRun> =>
+      runFanOut({
+        main: migratorMain,
+        config: stack.migratorConfig,
+        concurrency,
+        cwd: workspace,
+        pids: { postgres: stack.pg.pid, openbao: stack.bao.pid },
+        preload: withMigration ? [reportProcess, registerMigration] : [reportProcess],
+      });
+    const atHead: FanOutRun[] = [];
+    for (let i = 0; i < options.repeats; i += 1) {
+      const run = await fanOut(4, false);
+      if (run.upToDate !== options.fanOutTenants)
+        throw new Error(`expected ${options.fanOutTenants} up to date, got ${run.upToDate}`);
+      atHead.push(run);
+      log(`fan-out at head: ${run.wallSeconds.toFixed(3)} s (CLI ${run.cliSeconds.toFixed(3)} s)`);
+    }
+    const c1: FanOutRun[] = [];
+    const c8: FanOutRun[] = [];
+    for (let i = 0; i < options.repeats; i += 1) {
+      for (const [concurrency, runs] of [
+        [1, c1],
+        [8, c8],
+      ] as const) {
+        const run = await fanOut(concurrency, true);
+        if (run.migrated !== options.fanOutTenants)
+          throw new Error(`expected ${options.fanOutTenants} migrated, got ${run.migrated}`);
+        await revertBenchMigration(stack);
+        runs.push(run);
+        log(`additive migration --concurrency ${concurrency}: ${run.wallSeconds.toFixed(3)} s`);
+      }
+    }
+    log('probes inside the slow steps');
+    const probes = await runProbes(stack, migratorMain);
+
+    const medians = {
+      concurrency1: median(c1.map((r) => r.wallSeconds)),
+      concurrency8: median(c8.map((r) => r.wallSeconds)),
+    };
+    const speedup = medians.concurrency1 / medians.concurrency8;
+    const speedupCli = median(c1.map((r) => r.cliSeconds)) / median(c8.map((r) => r.cliSeconds));
+    const helpCpu = (probes['migratorCliHelpCpuSeconds'] as { p50: number }).p50;
+    const cpu = additiveCpu(c1, c8, cpus().length, helpCpu);
+    const headWall = median(atHead.map((r) => r.wallSeconds));
+    const targets: Target[] = [
+      {
+        name: 'provisioning p50 per tenant',
+        target: '<= 1 s',
+        measured: timed.perTenant.p50,
+        unit: 's',
+        met: timed.perTenant.p50 <= 1,
+      },
+      {
+        name: 'provisioning p95 per tenant',
+        target: '<= 2 s',
+        measured: timed.perTenant.p95,
+        unit: 's',
+        met: timed.perTenant.p95 <= 2,
+      },
+      {
+        name: `${options.fanOutTenants} tenants at head (process)`,
+        target: '<= 2 s',
+        measured: headWall,
+        unit: 's',
+        met: headWall <= 2,
+      },
+      {
+        name: 'additive migration speed-up c8 vs c1',
+        target: '>= 2.5x',
+        measured: speedup,
+        unit: 'x',
+        met: speedup >= 2.5,
+      },
+    ];
+    const cpuInfo = cpus();
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: {
+        cpus: cpuInfo.length,
+        cpuModel: cpuInfo[0]?.model ?? 'unknown',
+        node: process.version,
+        postgres: stack.pg.version,
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg(),
+      },
+      parameters: { ...options, out: undefined, atHeadConcurrency: 4 },
+      provisioning: { ...timed, warmupSeconds: warmup.perTenant.max, bulkSeconds, bulkTenants },
+      fanOutAtHead: {
+        runs: atHead,
+        medianWallSeconds: headWall,
+        medianCliSeconds: median(atHead.map((r) => r.cliSeconds)),
+      },
+      additive: { concurrency1: c1, concurrency8: c8, medianSeconds: medians, speedup, speedupCli, cpu },
+      probes,
+      targets,
+    };
+  } finally {
+    for (const service of services) await service.stop();
+    await nc.drain().catch(() => nc.close());
+  }
+}
+
+async function main(): Promise<number> {
+  const workspace = workspaceRoot(__dirname);
+  const options = parseOptions(process.argv.slice(2), workspace);
+  log('starting PostgreSQL, NATS and OpenBAO');
+  const stack = await startBenchStack(log);
+  let report: BenchReport;
+  try {
+    report = await measure(stack, options, workspace);
+  } finally {
+    await stack.stop();
+  }
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${formatReport(report)}\n\nJSON: ${options.out}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench-provisioning: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
