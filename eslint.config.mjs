@@ -18,6 +18,8 @@ const depConstraints = [
   { sourceTag: 'scope:provisioner', onlyDependOnLibsWithTags: ['scope:provisioner', 'scope:shared'] },
   { sourceTag: 'scope:ingest', onlyDependOnLibsWithTags: ['scope:ingest', 'scope:shared'] },
   { sourceTag: 'scope:migrator', onlyDependOnLibsWithTags: ['scope:migrator', 'scope:shared'] },
+  // Whole-system tests (e2e/) run the services as built processes; they import shared libraries only.
+  { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
 export default [
