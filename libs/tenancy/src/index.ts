@@ -113,3 +113,7 @@ export {
   type HostIdentity,
   type RecordHost,
 } from './enrollment/enrollment.types';
+export { EnrollmentRedeemer } from './enrollment/enrollment-redeemer';
+export { EnrollmentError, EnrollmentErrorCode, EnrollmentRefusedError } from './enrollment/enrollment-error';
+export { ensureCollapsedTenant } from './enrollment/collapsed-tenant';
+export { ENROLLMENT_ACTOR } from './enrollment/enrollment-audit';
