@@ -18,11 +18,13 @@ export {
   PROVISIONER_CONSUMER,
   PROVISIONING_COMMANDS_SUBJECT,
   PROVISIONING_STREAM,
+  PROVISIONING_STREAM_DEFINITION,
 } from './provisioning/provisioning.subjects';
 export { ProvisioningAction, ProvisioningCommand } from './provisioning/provisioning-command.message';
 
 export {
   INGEST_STREAM,
+  INGEST_STREAM_DEFINITION,
   INGEST_STREAM_SUBJECTS,
   ingestSubject,
   ingestTenantFilter,

@@ -1,3 +1,4 @@
+import type { StreamDefinition } from '../nats/ensure-stream';
 import { subjectToken } from '../validation/subject-token';
 
 /** JetStream stream holding every agent message until its tenant's writer stored it. */
@@ -20,3 +21,14 @@ export function ingestTenantFilter(tenantId: string): string {
 export function ingestWriterConsumer(tenantId: string): string {
   return `ingest-writer-${subjectToken(tenantId, 'tenant id')}`;
 }
+
+/**
+ * INGEST as every ingest replica creates it: work-queue retention (a message
+ * leaves once its tenant's writer acked it), file storage, and a two-minute
+ * de-duplication window for agents' retried publishes (Nats-Msg-Id).
+ */
+export const INGEST_STREAM_DEFINITION: StreamDefinition = {
+  name: INGEST_STREAM,
+  subjects: [...INGEST_STREAM_SUBJECTS],
+  duplicate_window: 120_000_000_000,
+};

@@ -85,11 +85,13 @@ export async function closeNatsConnection(nc: NatsConnection, timeoutMs: number)
       ? nc.closed().then(() => 'drained' as const)
       : nc.drain().then(() => 'drained' as const);
     const outcome = await Promise.race([drained.catch(() => 'failed' as const), timedOut]);
-    if (outcome !== 'drained' && !nc.isClosed()) {
-      logger.warn(`drain did not complete (${outcome}); closing the connection`);
+    // While the client is reconnecting (server gone), nats.js resolves drain() without closing the
+    // connection, and its reconnect loop would keep the process alive: close whatever the outcome.
+    if (!nc.isClosed()) {
+      if (outcome !== 'drained') logger.warn(`drain did not complete (${outcome}); closing the connection`);
       await nc.close();
     }
-    logger.log('connection drained and closed');
+    logger.log(outcome === 'drained' ? 'connection drained and closed' : 'connection closed');
   } finally {
     clearTimeout(timer);
   }

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   encodeMessage,
+  ensureStream,
   NATS_CONNECTION,
   PROVISIONING_COMMANDS_SUBJECT,
   PROVISIONING_STREAM,
+  PROVISIONING_STREAM_DEFINITION,
   type ProvisioningCommand,
 } from '@sysmanage/contracts';
-import { type NatsConnection, NatsError, RetentionPolicy, StorageType } from 'nats';
+import type { NatsConnection } from 'nats';
 import { RegistryError, RegistryErrorCode } from '../errors/registry-error';
 
 const PUBLISH_TIMEOUT_MS = 5_000;
-const STREAM_NOT_FOUND = 10059;
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -53,25 +54,6 @@ export class ProvisioningPublisher {
   }
 
   private async createStreamIfMissing(): Promise<void> {
-    const jsm = await this.nc.jetstreamManager();
-    try {
-      await jsm.streams.info(PROVISIONING_STREAM);
-      return;
-    } catch (error) {
-      if (!(error instanceof NatsError) || error.api_error?.err_code !== STREAM_NOT_FOUND) throw error;
-    }
-    try {
-      await jsm.streams.add({
-        name: PROVISIONING_STREAM,
-        subjects: [PROVISIONING_COMMANDS_SUBJECT],
-        retention: RetentionPolicy.Workqueue,
-        storage: StorageType.File,
-      });
-    } catch (error) {
-      // Another service (the provisioner) may have created it meanwhile.
-      await jsm.streams.info(PROVISIONING_STREAM).catch(() => {
-        throw error;
-      });
-    }
+    await ensureStream(await this.nc.jetstreamManager(), PROVISIONING_STREAM_DEFINITION);
   }
 }
