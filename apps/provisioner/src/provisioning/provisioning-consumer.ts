@@ -1,47 +1,24 @@
 import {
+  ensureStream,
   PROVISIONER_CONSUMER,
   PROVISIONING_COMMANDS_SUBJECT,
   PROVISIONING_STREAM,
+  PROVISIONING_STREAM_DEFINITION,
 } from '@sysmanage/contracts';
-import {
-  AckPolicy,
-  type Consumer,
-  DeliverPolicy,
-  type JetStreamManager,
-  type NatsConnection,
-  nanos,
-  NatsError,
-  RetentionPolicy,
-  StorageType,
-} from 'nats';
+import { AckPolicy, type Consumer, DeliverPolicy, type NatsConnection, nanos, NatsError } from 'nats';
 
 export interface ConsumerSettings {
   ackWaitMs: number;
   maxAttempts: number;
 }
 
-// JetStream API error codes: stream not found, consumer not found.
+// JetStream API error codes: stream not found (the stream was deleted meanwhile), consumer not found.
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
 
 function isNotFound(error: unknown): boolean {
   const code = error instanceof NatsError ? error.api_error?.err_code : undefined;
   return code === STREAM_NOT_FOUND || code === CONSUMER_NOT_FOUND;
-}
-
-/** The PROVISIONING work-queue stream (file storage, each command kept until a worker acks it). */
-async function ensureStream(jsm: JetStreamManager): Promise<void> {
-  try {
-    await jsm.streams.info(PROVISIONING_STREAM);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await jsm.streams.add({
-      name: PROVISIONING_STREAM,
-      subjects: [PROVISIONING_COMMANDS_SUBJECT],
-      retention: RetentionPolicy.Workqueue,
-      storage: StorageType.File,
-    });
-  }
 }
 
 /**
@@ -55,7 +32,7 @@ export async function ensureProvisioningConsumer(
   settings: ConsumerSettings,
 ): Promise<Consumer> {
   const jsm = await nc.jetstreamManager();
-  await ensureStream(jsm);
+  await ensureStream(jsm, PROVISIONING_STREAM_DEFINITION);
   const tuning = { ack_wait: nanos(settings.ackWaitMs), max_deliver: settings.maxAttempts + 1 };
   try {
     await jsm.consumers.info(PROVISIONING_STREAM, PROVISIONER_CONSUMER);
