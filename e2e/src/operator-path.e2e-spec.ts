@@ -452,14 +452,23 @@ describe('issue 3: the multi-tenant operator path end to end (built services, sc
     it('suspend cuts off an open session of a leased credential and refuses new logins; resume restores access', async () => {
       const app = await lease('tenant-a-app');
       const session = await connectAs(pgEu, app, 'tenant_a');
+      // A DBA's superuser session on the database: no non-superuser may end it, and it must not
+      // make the suspension fail (it did: 42501 from pg_terminate_backend, tenant marked failed).
+      const dba = await connectAs(
+        pgEu,
+        { user: pgEu.superuser, password: pgEu.superuserPassword },
+        'tenant_a',
+      );
       try {
         expect(await statementOutcome(session, 'SELECT count(*) FROM hosts')).toBe('ok');
         const suspend = await stack.api('POST', `${CP}/tenants/${tenants.a.id}/suspend`);
         expect(suspend.status).toBe(202);
         await stack.controlPlane.waitForTenant(tenants.a.id, ['suspended']);
         expect(await statementOutcome(session, 'SELECT count(*) FROM hosts')).not.toBe('ok');
+        expect(await statementOutcome(dba, 'SELECT count(*) FROM hosts')).toBe('ok');
       } finally {
         await session.end().catch(() => undefined);
+        await dba.end();
       }
       expect(await loginOutcome(pgEu, app, 'tenant_a')).toBe('42501');
       // Only tenant a is cut off.

@@ -69,10 +69,17 @@ export async function grantTenantDefaults(client: Client, names: TenantDatabaseN
   await client.query('RESET ROLE');
 }
 
-/** Ends every session on the tenant database (the provisioner is in pg_signal_backend). */
+/**
+ * Ends every non-superuser session on the tenant database (the provisioner is
+ * in pg_signal_backend; tenant logins are never superusers). Superuser
+ * sessions and processes without a role (autovacuum workers) are left alone:
+ * PostgreSQL refuses a non-superuser's pg_terminate_backend on them with an
+ * error, which would fail the whole suspension because a DBA was connected.
+ */
 export async function terminateSessions(client: Client, database: string): Promise<number> {
   const result = await client.query(
-    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    `SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+      WHERE a.datname = $1 AND a.pid <> pg_backend_pid() AND NOT r.rolsuper`,
     [database],
   );
   return result.rowCount ?? 0;
