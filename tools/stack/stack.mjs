@@ -282,6 +282,7 @@ async function ensureOpenBao(config) {
 // four, so each gets its role through the environment (vault.approle.*).
 function serviceEnv(config, name) {
   const env = { ...process.env };
+  if (name === 'registry') Object.assign(env, adminKeyEnv());
   if (!config.multitenancy.enabled || !config.vault) return env;
   const roleIdFile = path.join(dataDir, 'approle', `${name}.role-id`);
   const secretIdFile = path.join(dataDir, 'approle', `${name}.secret-id`);
@@ -298,6 +299,20 @@ function serviceEnv(config, name) {
   env.SYSMANAGE_VAULT_APPROLE_ROLE_ID = readFileSync(roleIdFile, 'utf8').trim();
   env.SYSMANAGE_VAULT_APPROLE_SECRET_ID_FILE = secretIdFile;
   return env;
+}
+
+// The registry's first operator key: the caller's SYSMANAGE_BOOTSTRAP_ADMIN_KEY(_FILE)
+// when set, otherwise data/admin-key (0600), generated once, so the control-plane
+// API is usable right after `make start` (`Authorization: Bearer $(cat data/admin-key)`).
+const adminKeyFile = path.join(dataDir, 'admin-key');
+
+function adminKeyEnv() {
+  if (process.env.SYSMANAGE_BOOTSTRAP_ADMIN_KEY || process.env.SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE) return {};
+  if (!existsSync(adminKeyFile)) {
+    writeFileSync(adminKeyFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+    say('wrote an operator API key to data/admin-key (0600)');
+  }
+  return { SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE: adminKeyFile };
 }
 
 // --- services ---------------------------------------------------------------
@@ -385,6 +400,12 @@ async function start() {
     );
   }
   say('stack is up (collapsed mode unless multitenancy.enabled); `make stop` stops it');
+  if (
+    existsSync(adminKeyFile) &&
+    !process.env.SYSMANAGE_BOOTSTRAP_ADMIN_KEY &&
+    !process.env.SYSMANAGE_BOOTSTRAP_ADMIN_KEY_FILE
+  )
+    say('control-plane API: Authorization: Bearer $(cat data/admin-key)');
 }
 
 async function stopPid(name) {
