@@ -1,6 +1,6 @@
 import type { FanOutRun } from './fan-out-run';
 import { PROVISION_STEPS, type ProvisioningResult } from './provision-run';
-import type { Summary } from './stats';
+import { percentile, type Summary } from './stats';
 
 export interface Target {
   name: string;
@@ -67,7 +67,8 @@ function fanOutLine(r: FanOutRun): string {
       : `; node boot ${s(p.preloadAtMs / 1000)} s, loading+config ${s((p.idleAtMs - p.preloadAtMs) / 1000 - r.cliSeconds)} s, exit ${s((p.exitAtMs - p.idleAtMs) / 1000)} s`;
   return (
     `  --concurrency ${r.concurrency}: ${s(r.wallSeconds)} s process, ${s(r.cliSeconds)} s inside the CLI, ${r.migrated} migrated, ${r.upToDate} up to date` +
-    `${phases}; CPU s migrator ${c.migrator.toFixed(2)}, postgres ${c.postgres.toFixed(2)}, openbao ${c.openbao.toFixed(2)}`
+    `${phases}; per tenant p50 ${r.perTenantSeconds.length > 0 ? s(percentile(r.perTenantSeconds, 50)) : '-'} s` +
+    `; CPU s migrator ${c.migrator.toFixed(2)}, postgres ${c.postgres.toFixed(2)}, openbao ${c.openbao.toFixed(2)}`
   );
 }
 
