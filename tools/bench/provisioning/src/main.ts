@@ -58,9 +58,11 @@ const log = (line: string): void => {
 const slug = (prefix: string, i: number): string => `${prefix}${String(i).padStart(3, '0')}`;
 
 /**
- * How busy the fan-out kept the CPUs: the CPU seconds of the migrator, PostgreSQL
- * and OpenBAO per wall second, and the speed-up the same work could reach at
- * best if it were spread over every core (cores x wall / CPU seconds at c1).
+ * What the fan-out costs in CPU and what that allows. The migrator's start
+ * (the --help probe's CPU) is taken out, so the per-tenant figures are the
+ * fan-out's own: the migrator's thread, PostgreSQL (backends, scram, DDL, the
+ * leased login created and dropped) and OpenBAO. The ceiling is the best
+ * speed-up of the c1 fan-out if its CPU work were spread over every core.
  */
 function additiveCpu(
   c1: FanOutRun[],
@@ -68,22 +70,28 @@ function additiveCpu(
   cores: number,
   startCpu: number,
 ): BenchReport['additive']['cpu'] {
+  const fanOutCpu = (r: FanOutRun): number =>
+    Math.max(0.001, r.cpuSeconds.migrator - startCpu + r.cpuSeconds.postgres + r.cpuSeconds.openbao);
   const work = (r: FanOutRun): number => r.cpuSeconds.migrator + r.cpuSeconds.postgres + r.cpuSeconds.openbao;
-  const busy = (runs: FanOutRun[], of: (r: FanOutRun) => number): number =>
-    Math.round(median(runs.map((r) => of(r) / r.wallSeconds)) * 100) / 100;
+  const med = (runs: FanOutRun[], of: (r: FanOutRun) => number, digits = 2): number =>
+    Math.round(median(runs.map(of)) * 10 ** digits) / 10 ** digits;
   return {
     cores,
-    busyCoresC1: busy(c1, work),
-    busyCoresC8: busy(c8, work),
-    machineBusyCoresC1: busy(c1, (r) => r.cpuSeconds.machine),
-    machineBusyCoresC8: busy(c8, (r) => r.cpuSeconds.machine),
-    cpuBoundCeiling: Math.round(median(c1.map((r) => (cores * r.wallSeconds) / work(r))) * 100) / 100,
-    migratorCpuPerTenantC1:
-      Math.round(median(c1.map((r) => (r.cpuSeconds.migrator - startCpu) / r.databases)) * 1000) / 1000,
-    migratorSingleThreadCeiling:
-      Math.round(
-        median(c1.map((r) => r.cliSeconds / Math.max(0.001, r.cpuSeconds.migrator - startCpu))) * 100,
-      ) / 100,
+    busyCoresC1: med(c1, (r) => work(r) / r.wallSeconds),
+    busyCoresC8: med(c8, (r) => work(r) / r.wallSeconds),
+    machineBusyCoresC1: med(c1, (r) => r.cpuSeconds.machine / r.wallSeconds),
+    machineBusyCoresC8: med(c8, (r) => r.cpuSeconds.machine / r.wallSeconds),
+    perTenantCpuC1: {
+      migrator: med(c1, (r) => (r.cpuSeconds.migrator - startCpu) / r.databases, 3),
+      postgres: med(c1, (r) => r.cpuSeconds.postgres / r.databases, 3),
+      openbao: med(c1, (r) => r.cpuSeconds.openbao / r.databases, 3),
+    },
+    perTenantWallC1: med(c1, (r) => r.cliSeconds / r.databases, 3),
+    cpuBoundCeiling: med(c1, (r) => (cores * r.cliSeconds) / fanOutCpu(r)),
+    migratorSingleThreadCeiling: med(
+      c1,
+      (r) => r.cliSeconds / Math.max(0.001, r.cpuSeconds.migrator - startCpu),
+    ),
   };
 }
 
