@@ -547,4 +547,17 @@ describe('issue 3: the multi-tenant operator path end to end (built services, sc
       ]);
     });
   });
+
+  it('a tenant created while the provisioner is down (SIGKILL) is provisioned once it is back: the work queue is durable', async () => {
+    expect(await stack.killService('provisioner')).toEqual({ code: null, signal: 'SIGKILL' });
+    const d = await stack.controlPlane.createTenant({ slug: 'd', name: 'Tenant D', jurisdiction: 'EU' });
+    expect(d).toMatchObject({ status: 'provisioning', job: { status: 'queued' } });
+    expect(d.placement?.database_server?.name).toBe('pg-eu');
+    await stack.startService('provisioner');
+    expect(await stack.controlPlane.waitForTenant(d.id, ['active'])).toMatchObject({
+      status: 'active',
+      job: { status: 'succeeded', attempts: 1 },
+    });
+    expect(await databases(pgEu)).toEqual(['tenant_c', 'tenant_d']);
+  });
 });

@@ -49,7 +49,14 @@ export interface TenantView {
     region: string;
     jurisdiction: string;
   } | null;
-  job: { id: string; action: string; status: string; step: string | null; last_error: string | null } | null;
+  job: {
+    id: string;
+    action: string;
+    status: string;
+    step: string | null;
+    attempts: number;
+    last_error: string | null;
+  } | null;
 }
 
 /** The registry's HTTP API over fetch, with the operator key by default. */

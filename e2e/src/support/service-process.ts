@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { builtMain, cleanEnv, WORKSPACE, type StackService } from './built-programs';
 
 const READY_TIMEOUT_MS = 60_000;
+const SETPRIV = '/usr/bin/setpriv';
 const STOP_GRACE_MS = 10_000;
 
 export interface ServiceExit {
@@ -43,12 +44,19 @@ export class ServiceProcess {
   /** Spawns the process and resolves once GET /health/ready answers 200. */
   async start(): Promise<void> {
     if (this.running()) throw new Error(`${this.name} is already running (pid ${this.child?.pid})`);
-    const args = [builtMain(this.name), ...(this.name === 'migrator' ? ['serve'] : []), '--config'];
-    const child = spawn(process.execPath, ['--enable-source-maps', ...args, this.configPath], {
-      cwd: WORKSPACE,
-      env: cleanEnv({ ...this.env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const node = [process.execPath, '--enable-source-maps', builtMain(this.name)];
+    const args = [...node, ...(this.name === 'migrator' ? ['serve'] : []), '--config', this.configPath];
+    // Through setpriv --pdeathsig: the service dies with the test process even when that is SIGKILLed.
+    const withSetpriv = existsSync(SETPRIV);
+    const child = spawn(
+      withSetpriv ? SETPRIV : process.execPath,
+      withSetpriv ? ['--pdeathsig', 'KILL', '--', ...args] : args.slice(1),
+      {
+        cwd: WORKSPACE,
+        env: cleanEnv({ ...this.env }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const log = createWriteStream(this.logFile, { flags: 'a' });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
