@@ -46,11 +46,14 @@ openbao:
 	@tools/openbao/build.sh >/dev/null
 
 ## migrate: apply registry -> shared -> tenant chains (fan-out when multi-tenant)
+## (both first make sure PostgreSQL and the configured databases exist, like make start)
 migrate:
+	node tools/stack/stack.mjs databases
 	node tools/run-app.mjs migrator $(ARGS)
 
 ## migrate-tenants: only the tenant-chain fan-out over every tenant database
 migrate-tenants:
+	node tools/stack/stack.mjs databases
 	node tools/run-app.mjs migrator --tenants-only $(ARGS)
 
 ## license: the license tool, e.g. make license ARGS='keygen'
@@ -60,6 +63,7 @@ license:
 ## provision-bootstrap: once per deployment/database server, with admin credentials
 ## e.g. make provision-bootstrap ARGS='--bao-token $$BAO_TOKEN --server main --register'
 provision-bootstrap:
+	node tools/stack/stack.mjs databases
 	node tools/run-app.mjs provision-bootstrap $(ARGS)
 
 ## start / stop / status: the development stack (see README)

@@ -363,6 +363,29 @@ async function waitReady(name, api) {
   fail(`${name} did not become ready at ${url} within ${READY_TIMEOUT_MS / 1000}s (last: ${last})`);
 }
 
+// PostgreSQL reachable (an embedded server under ./data/postgres when nothing
+// answers at registry.host:port) with the configured role and databases.
+async function prepareDatabases() {
+  const config = loadConfig();
+  const db = config.registry;
+  if (await probe(db.host, db.port)) {
+    say(`PostgreSQL answers at ${db.host}:${db.port}`);
+  } else {
+    await startEmbeddedPostgres(db);
+  }
+  await ensureDatabase(db);
+  if (config.sharedIsSeparate) await ensureDatabase(config.shared);
+  return config;
+}
+
+// `make migrate` / `make provision-bootstrap` run before `make start` on a new
+// checkout: they need the databases, not the services.
+async function databases() {
+  mkdirSync(runDir, { recursive: true });
+  ensureConfigFile();
+  await prepareDatabases();
+}
+
 async function start() {
   mkdirSync(runDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
@@ -375,15 +398,7 @@ async function start() {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const config = loadConfig();
-  const db = config.registry;
-  if (await probe(db.host, db.port)) {
-    say(`PostgreSQL answers at ${db.host}:${db.port}`);
-  } else {
-    await startEmbeddedPostgres(db);
-  }
-  await ensureDatabase(db);
-  if (config.sharedIsSeparate) await ensureDatabase(config.shared);
+  const config = await prepareDatabases();
   await ensureNats(config.nats.servers);
   await ensureOpenBao(config);
   say('applying migrations (sysmanage-migrate)');
@@ -454,7 +469,7 @@ async function status() {
   }
 }
 
-const commands = { start, stop, status };
+const commands = { start, stop, status, databases };
 const command = commands[process.argv[2]];
-if (!command) fail('usage: node tools/stack/stack.mjs start|stop|status');
+if (!command) fail('usage: node tools/stack/stack.mjs start|stop|status|databases');
 await command();
