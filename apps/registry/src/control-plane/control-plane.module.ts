@@ -8,8 +8,15 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { ApiKeysService } from './auth/api-keys.service';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { CONTROL_PLANE_CONFIG, CONTROL_PLANE_ENV } from './control-plane.tokens';
+import { EnrollmentTokensController } from './enrollment/enrollment-tokens.controller';
+import { EnrollmentTokensRepository } from './enrollment/enrollment-tokens.repository';
+import { EnrollmentTokensService } from './enrollment/enrollment-tokens.service';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { toValidationError } from './errors/validation-errors';
+import { HostEventPublisher } from './hosts/host-event.publisher';
+import { HostIndexRepository } from './hosts/host-index.repository';
+import { HostsController } from './hosts/hosts.controller';
+import { HostsService } from './hosts/hosts.service';
 import { ProvisioningJobsRepository } from './jobs/provisioning-jobs.repository';
 import { TenantLifecycleService } from './jobs/tenant-lifecycle.service';
 import { ProvisioningPublisher } from './provisioning/provisioning-publisher';
@@ -37,7 +44,14 @@ export class ControlPlaneModule {
   static forRoot(config: SysManageConfig, env: NodeJS.ProcessEnv): DynamicModule {
     return {
       module: ControlPlaneModule,
-      controllers: [StatusController, DatabaseServersController, TenantsController, ApiKeysController],
+      controllers: [
+        StatusController,
+        DatabaseServersController,
+        TenantsController,
+        ApiKeysController,
+        EnrollmentTokensController,
+        HostsController,
+      ],
       providers: [
         { provide: CONTROL_PLANE_CONFIG, useValue: config },
         { provide: CONTROL_PLANE_ENV, useValue: env },
@@ -69,6 +83,11 @@ export class ControlPlaneModule {
         MigratorVersionsClient,
         ApiKeysService,
         BootstrapAdminService,
+        EnrollmentTokensRepository,
+        EnrollmentTokensService,
+        HostIndexRepository,
+        HostEventPublisher,
+        HostsService,
       ],
     };
   }

@@ -38,7 +38,7 @@ function routeTable(app: INestApplication): Route[] {
 }
 
 const describeRoute = (r: Route) => `${r.method} ${r.path}`;
-const concrete = (path: string) => path.replace(/:id\b/g, randomUUID());
+const concrete = (path: string) => path.replace(/:\w+/g, () => randomUUID());
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function send(app: INestApplication, route: Route, key?: string) {
@@ -88,6 +88,11 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
       `POST ${CP}/tenants`,
       `DELETE ${CP}/tenants/:id`,
       `GET ${CP}/tenants/:id`,
+      `GET ${CP}/tenants/:id/enrollment-tokens`,
+      `POST ${CP}/tenants/:id/enrollment-tokens`,
+      `DELETE ${CP}/tenants/:id/enrollment-tokens/:token_id`,
+      `GET ${CP}/tenants/:id/hosts`,
+      `DELETE ${CP}/tenants/:id/hosts/:host_id/credential`,
       `GET ${CP}/tenants/:id/placement`,
       `PUT ${CP}/tenants/:id/placement`,
       `POST ${CP}/tenants/:id/provision`,
@@ -247,7 +252,7 @@ describe('control-plane authentication and authorisation (real PostgreSQL and NA
     });
     const operations = routes.filter((r) => r.path.startsWith(CP));
     for (const route of operations) {
-      const openApiPath = route.path.replace(/:id\b/g, '{id}');
+      const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
       const op = doc.body.paths[openApiPath]?.[route.method.toLowerCase()];
       expect({ route: describeRoute(route), security: op?.security }).toEqual({
         route: describeRoute(route),

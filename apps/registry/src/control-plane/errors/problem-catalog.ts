@@ -15,6 +15,8 @@ export const PROBLEM_CATALOG: Readonly<Record<RegistryErrorCode, ProblemKind>> =
   [RegistryErrorCode.ROUTE_NOT_FOUND]: { status: 404, title: 'No such route' },
   [RegistryErrorCode.TENANT_NOT_FOUND]: { status: 404, title: 'Tenant not found' },
   [RegistryErrorCode.PLACEMENT_NOT_FOUND]: { status: 404, title: 'Placement not found' },
+  [RegistryErrorCode.ENROLLMENT_TOKEN_NOT_FOUND]: { status: 404, title: 'Enrollment token not found' },
+  [RegistryErrorCode.HOST_NOT_FOUND]: { status: 404, title: 'Host not found' },
   [RegistryErrorCode.TENANT_EXISTS]: { status: 409, title: 'Tenant already exists' },
   [RegistryErrorCode.DATABASE_SERVER_EXISTS]: { status: 409, title: 'Database server already exists' },
   [RegistryErrorCode.PRINCIPAL_ROLE_CONFLICT]: { status: 409, title: 'Principal exists with another role' },

@@ -7,6 +7,8 @@ export enum RegistryErrorCode {
   ROUTE_NOT_FOUND = 'route_not_found',
   TENANT_NOT_FOUND = 'tenant_not_found',
   PLACEMENT_NOT_FOUND = 'placement_not_found',
+  ENROLLMENT_TOKEN_NOT_FOUND = 'enrollment_token_not_found',
+  HOST_NOT_FOUND = 'host_not_found',
   TENANT_EXISTS = 'tenant_exists',
   DATABASE_SERVER_EXISTS = 'database_server_exists',
   PRINCIPAL_ROLE_CONFLICT = 'principal_role_conflict',

@@ -16,7 +16,7 @@ export function mountOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('SysManage registry control plane')
     .setDescription(
-      'Tenants, placements, database servers and provisioning. Errors are application/problem+json with a stable `code`.',
+      'Tenants, placements, database servers, provisioning, enrollment tokens and the host index. Errors are application/problem+json with a stable `code`.',
     )
     .setVersion(REGISTRY_VERSION)
     .addBearerAuth(
