@@ -3,6 +3,7 @@ import type { SysManageConfig } from '@sysmanage/config';
 import { ObservabilityModule } from '@sysmanage/observability';
 import type { Logger } from 'pino';
 import { ControlPlaneInfraModule } from '@sysmanage/tenancy';
+import { AgentModule } from './agent/agent.module';
 import { TenantDbModule } from './tenant-db/tenant-db.module';
 import { WritersModule } from './writers/writers.module';
 
@@ -17,6 +18,7 @@ export class IngestAppModule {
         ControlPlaneInfraModule.forRoot(config, 'ingest'),
         TenantDbModule.forRoot(config, logger),
         WritersModule.forRoot(config, logger),
+        AgentModule.forRoot(config),
       ],
     };
   }

@@ -46,6 +46,16 @@ export {
   type SoftwarePackagePayload,
   type SystemInfoPayload,
 } from './ingest/agent-payloads';
+export {
+  AGENT_PAYLOAD_RULES,
+  HeartbeatPayloadRules,
+  MAX_IP_ADDRESSES,
+  SoftwareInventoryPayloadRules,
+  SoftwarePackageRules,
+  SystemInfoPayloadRules,
+  agentPayloadErrors,
+  isAgentMessageType,
+} from './ingest/agent-payload.rules';
 
 export { MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP } from './migrate/migrate.subjects';
 export {
