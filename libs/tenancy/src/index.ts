@@ -113,7 +113,11 @@ export {
   type HostIdentity,
   type RecordHost,
 } from './enrollment/enrollment.types';
-export { EnrollmentRedeemer } from './enrollment/enrollment-redeemer';
+export {
+  DEFAULT_ENROLLMENT_LOCK_TIMEOUT_MS,
+  ENROLLMENT_LOCK_TIMEOUT_MS,
+  EnrollmentRedeemer,
+} from './enrollment/enrollment-redeemer';
 export { EnrollmentError, EnrollmentErrorCode, EnrollmentRefusedError } from './enrollment/enrollment-error';
 export { ensureCollapsedTenant } from './enrollment/collapsed-tenant';
 export { ENROLLMENT_ACTOR } from './enrollment/enrollment-audit';

@@ -23,6 +23,12 @@ export enum EnrollmentErrorCode {
   COLLAPSED_TENANT_MISSING = 'COLLAPSED_TENANT_MISSING',
   /** Another tenant already uses the built-in slug, so the collapsed tenant cannot be created. */
   COLLAPSED_TENANT_CONFLICT = 'COLLAPSED_TENANT_CONFLICT',
+  /**
+   * The token (or the machine) stayed locked by other registrations past the
+   * lock timeout, e.g. behind a tenant database that is slow to record a host.
+   * Nothing was counted; the agent should retry later (503).
+   */
+  BUSY = 'BUSY',
 }
 
 /** A wiring or data problem of the enrollment machinery (not a refusal of the agent). */

@@ -1,10 +1,10 @@
 import { createChainDataSource } from '@sysmanage/schema';
 import { type PgInstance, TestEnvironment } from '@sysmanage/testing';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ensureCollapsedTenant } from './collapsed-tenant';
 import { COLLAPSED_TENANT_ID, type HostIdentity, type RecordHost } from './enrollment.types';
-import { EnrollmentRefusedError } from './enrollment-error';
+import { EnrollmentError, EnrollmentErrorCode, EnrollmentRefusedError } from './enrollment-error';
 import { EnrollmentRedeemer } from './enrollment-redeemer';
 import { generateToken, hashToken, tokenDisplayPrefix } from './token-material';
 
@@ -210,6 +210,37 @@ describe('EnrollmentRedeemer against a real registry database', () => {
     const ok = await redeemer.redeem(plain, identity('broken-1'), record('broken-1'));
     expect(ok.reEnrolled).toBe(false);
     expect(await uses(id)).toBe(1);
+  });
+
+  it('a token held locked past the lock timeout gives EnrollmentError(BUSY), counts nothing, and blocks no other token', async () => {
+    const impatient = new EnrollmentRedeemer(ds, 300);
+    const held = await token(tenantA, { maxUses: 2 });
+    const other = await token(tenantB, { maxUses: 2 });
+    const holder = new Client(pg.clientConfig(REGISTRY));
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM registry_enrollment_tokens WHERE id = $1 FOR UPDATE`, [held.id]);
+      const started = Date.now();
+      const error = await impatient.redeem(held.token, identity('busy-1'), record('busy-1')).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EnrollmentError);
+      expect(error).toMatchObject({ code: EnrollmentErrorCode.BUSY });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // Another tenant's token is not behind the held lock.
+      const unblocked = await impatient.redeem(other.token, identity('busy-2'), record('busy-2'));
+      expect(unblocked.tenantId).toBe(tenantB);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await uses(held.id)).toBe(0);
+    expect(recorded.map((r) => r.tenantId)).toEqual([tenantB]);
+    const after = await impatient.redeem(held.token, identity('busy-1'), record('busy-1'));
+    expect(after.reEnrolled).toBe(false);
+    expect(await uses(held.id)).toBe(1);
   });
 
   describe('refusals: EnrollmentRefusedError(reason), audited with the reason and token id, nothing bound', () => {

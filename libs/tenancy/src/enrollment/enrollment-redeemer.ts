@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import {
   COLLAPSED_TENANT_ID,
   type EnrollmentRedemption,
@@ -20,6 +20,18 @@ import {
   isWellFormedToken,
   tokenDisplayPrefix,
 } from './token-material';
+
+/** Injection token for EnrollmentRedeemer's lock timeout in ms (optional). */
+export const ENROLLMENT_LOCK_TIMEOUT_MS = Symbol('ENROLLMENT_LOCK_TIMEOUT_MS');
+
+/**
+ * How long a registration waits for the token's (or the machine's) lock. A
+ * waiter holds a registry connection, so without a bound one tenant's slow
+ * database could starve every other tenant's registrations of connections.
+ */
+export const DEFAULT_ENROLLMENT_LOCK_TIMEOUT_MS = 10_000;
+
+const LOCK_NOT_AVAILABLE = '55P03';
 
 interface TokenRow {
   id: string;
@@ -73,7 +85,14 @@ function identityDetail(identity: HostIdentity): Record<string, unknown> {
  */
 @Injectable()
 export class EnrollmentRedeemer implements EnrollmentRedemption {
-  constructor(private readonly ds: DataSource) {}
+  private readonly lockTimeoutMs: number;
+
+  constructor(
+    private readonly ds: DataSource,
+    @Optional() @Inject(ENROLLMENT_LOCK_TIMEOUT_MS) lockTimeoutMs?: number,
+  ) {
+    this.lockTimeoutMs = lockTimeoutMs ?? DEFAULT_ENROLLMENT_LOCK_TIMEOUT_MS;
+  }
 
   async redeem(
     enrollmentToken: string,
@@ -85,7 +104,7 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
     }
     const tokenPrefix = tokenDisplayPrefix(enrollmentToken);
     try {
-      return await this.ds.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const [token] = (await manager.query(LOCK_TOKEN, [hashToken(enrollmentToken)])) as TokenRow[];
         if (!token) throw new EnrollmentRefusedError('unknown');
         const refusal = refusalOf(token);
@@ -110,7 +129,7 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
 
   async registerWithoutToken(identity: HostIdentity, recordHost: RecordHost): Promise<EnrollmentResult> {
     try {
-      return await this.ds.transaction(async (manager) => {
+      return await this.transaction(async (manager) => {
         const [row] = (await manager.query(LOCK_TENANT, [COLLAPSED_TENANT_ID])) as {
           slug: string;
           status: string;
@@ -184,6 +203,24 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
       },
     });
     return { ...tenant, hostId, hostToken, reEnrolled };
+  }
+
+  /** A registry transaction whose lock waits are bounded; a timed-out wait becomes EnrollmentError(BUSY). */
+  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.ds.transaction(async (manager) => {
+        await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${this.lockTimeoutMs}ms`]);
+        return work(manager);
+      });
+    } catch (error) {
+      if (!(error instanceof QueryFailedError)) throw error;
+      const driverError: { code?: unknown } = error.driverError;
+      if (driverError.code !== LOCK_NOT_AVAILABLE) throw error;
+      throw new EnrollmentError(
+        EnrollmentErrorCode.BUSY,
+        `registration waited more than ${this.lockTimeoutMs} ms for its enrollment token or machine; retry later`,
+      );
+    }
   }
 
   /** Audits the refusal outside the rolled-back transaction, then rethrows it. */
