@@ -441,5 +441,16 @@ describe('EnrollmentRedeemer against a real registry database', () => {
         ),
       ).toEqual([{ enrollment_token_id: null, credential_hash: hashToken(again.hostToken) }]);
     });
+
+    it('audits a tokenless attempt refused because a token is required', async () => {
+      const error = await refusal(redeemer.refuseTokenRequired(identity('solo-2')));
+      expect(error).toMatchObject({ reason: 'token_required', tokenId: null, tenantId: COLLAPSED_TENANT_ID });
+      expect(
+        await sql(
+          `SELECT tenant_id, detail->>'reason' AS reason FROM registry_audit_log WHERE detail->>'machine_id' = 'solo-2'`,
+        ),
+      ).toEqual([{ tenant_id: COLLAPSED_TENANT_ID, reason: 'token_required' }]);
+      expect(await sql(`SELECT 1 FROM registry_host_index WHERE machine_id = 'solo-2'`)).toEqual([]);
+    });
   });
 });

@@ -153,6 +153,19 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
   }
 
   /**
+   * For ingest in collapsed mode configured to require a token: audits the
+   * tokenless attempt like any other refusal and throws
+   * EnrollmentRefusedError('token_required').
+   */
+  refuseTokenRequired(identity: HostIdentity): Promise<never> {
+    return this.refuse(
+      new EnrollmentRefusedError('token_required', null, COLLAPSED_TENANT_ID),
+      identity,
+      null,
+    );
+  }
+
+  /**
    * Records the host in its tenant database (the callback) and binds it in
    * the host index with a fresh credential: a new row, or, for a machine the
    * tenant already has, the same host id with the credential rotated.
