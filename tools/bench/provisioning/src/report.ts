@@ -35,8 +35,10 @@ export interface BenchReport {
       machineBusyCoresC8: number;
       /** CPU seconds per tenant at c1 (the migrator's start taken out). */
       perTenantCpuC1: { migrator: number; postgres: number; openbao: number };
-      /** The CLI's c1 fan-out time per tenant. */
+      /** The CLI's c1 fan-out time per tenant (median run). */
       perTenantWallC1: number;
+      /** The fastest c1 run (least disturbed): its wall and CPU seconds per tenant. */
+      fastestC1: { perTenantWall: number; perTenantCpu: number };
       /** cores x c1 fan-out time / its CPU seconds: the best speed-up if that work used every core. */
       cpuBoundCeiling: number;
       /**
@@ -96,6 +98,7 @@ export function formatReport(report: BenchReport): string {
       ` (whole machine, other work included: ${report.additive.cpu.machineBusyCoresC1} / ${report.additive.cpu.machineBusyCoresC8} of ${report.additive.cpu.cores})`,
     `  per tenant at c1: ${s(report.additive.cpu.perTenantWallC1)} s wall, CPU s migrator ${s(report.additive.cpu.perTenantCpuC1.migrator)}` +
       ` + postgres ${s(report.additive.cpu.perTenantCpuC1.postgres)} + openbao ${s(report.additive.cpu.perTenantCpuC1.openbao)};` +
+      ` fastest c1 run ${s(report.additive.cpu.fastestC1.perTenantWall)} s wall / ${s(report.additive.cpu.fastestC1.perTenantCpu)} CPU s;` +
       ` ceilings: all ${report.additive.cpu.cores} cores ${report.additive.cpu.cpuBoundCeiling.toFixed(2)}x,` +
       ` the migrator's one thread ${report.additive.cpu.migratorSingleThreadCeiling.toFixed(2)}x`,
     '',
