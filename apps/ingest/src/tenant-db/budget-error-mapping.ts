@@ -20,13 +20,36 @@ export function isLoginRefused(error: unknown): boolean {
   );
 }
 
+/** Node socket errors and pg's messages for a session that died under a running query. */
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const LOST_SESSION = /Connection terminated|connection ended|Client has encountered a connection error/i;
+
 /**
- * A pool failure as the TenantDatabases contract states it. Errors thrown by
- * the caller's own work (SQL errors, a session dropped mid-query) are not
- * ConnectionBudgetErrors and pass through unchanged.
+ * The session was lost while the work ran: SQLSTATE class 08 (connection
+ * exception), 57P01-57P03 (server shutting down, crashed, not yet accepting),
+ * or a socket error. Not the work's fault; the tenant's server is away.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const state = sqlState(error) ?? '';
+  if (/^08/.test(state) || /^57P0[1-3]$/.test(state) || SOCKET_ERRORS.has(state)) return true;
+  return error instanceof Error && LOST_SESSION.test(error.message);
+}
+
+/**
+ * A pool failure (or a session lost under the work) as the TenantDatabases
+ * contract states it. Other errors of the caller's own work (SQL errors) pass
+ * through unchanged.
  */
 export function tenantUnavailable(tenantId: string, server: string, error: unknown): unknown {
-  if (!(error instanceof ConnectionBudgetError)) return error;
+  if (!(error instanceof ConnectionBudgetError)) {
+    if (!isConnectionLoss(error)) return error;
+    return new TenantUnavailableError(
+      TenantUnavailableErrorCode.DATABASE_UNREACHABLE,
+      tenantId,
+      `Tenant ${tenantId} on ${server}: the session was lost (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
   const code = ((): TenantUnavailableErrorCode => {
     switch (error.code) {
       case ConnectionBudgetErrorCode.EVICTED:

@@ -1,5 +1,5 @@
 import { INGEST_STREAM } from '@sysmanage/contracts';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { Logger } from 'pino';
 import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
@@ -51,7 +51,6 @@ const TERM_REASONS: Record<WriterErrorCode, WriterFailureReason> = {
 export class TenantWriter {
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private fetching: ConsumerMessages | null = null;
   private wake: (() => void) | null = null;
   private readonly log: Logger;
 
@@ -71,7 +70,6 @@ export class TenantWriter {
   /** Ends the loop: a batch being retried is nak'ed (another replica takes it), a batch being written finishes. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.fetching?.stop();
     this.wake?.();
     await this.loop;
   }
@@ -84,19 +82,13 @@ export class TenantWriter {
     const consumer = await this.deps.js.consumers.get(INGEST_STREAM, consumerName);
     this.log.info({ consumer: consumerName }, 'tenant writer started');
     while (!this.stopping) {
-      const batch: JsMsg[] = [];
+      let batch: JsMsg[] = [];
       try {
-        this.fetching = await consumer.fetch({
-          max_messages: this.deps.settings.batchSize,
-          expires: this.deps.settings.fetchExpiresMs,
-        });
-        for await (const msg of this.fetching) batch.push(msg);
+        batch = await this.nextBatch(consumer, consumerName);
       } catch (error) {
         if (this.stopping) break;
         this.log.warn({ error: errorText(error) }, 'fetch from the ingest stream failed; retrying');
         await this.sleep(this.deps.settings.backoffBaseMs);
-      } finally {
-        this.fetching = null;
       }
       if (batch.length === 0) continue;
       const last = batch[batch.length - 1];
@@ -109,6 +101,23 @@ export class TenantWriter {
     }
     this.deps.metrics.forget(this.tenantId);
     this.log.info('tenant writer stopped');
+  }
+
+  /**
+   * Waits (up to fetchExpiresMs) for the first message, then takes whatever
+   * else is already waiting, up to the batch size, without waiting again: a
+   * quiet tenant's message is written at once, a busy tenant's go in big batches.
+   */
+  private async nextBatch(consumer: Consumer, consumerName: string): Promise<JsMsg[]> {
+    const { batchSize, fetchExpiresMs } = this.deps.settings;
+    const first = await consumer.next({ expires: fetchExpiresMs });
+    if (first === null) return [];
+    const batch = [first];
+    if (batchSize > 1 && first.info.pending > 0 && !this.stopping) {
+      const rest = this.deps.js.fetch(INGEST_STREAM, consumerName, { batch: batchSize - 1, no_wait: true });
+      for await (const msg of rest) batch.push(msg);
+    }
+    return batch;
   }
 
   private async process(batch: readonly JsMsg[]): Promise<void> {
