@@ -60,9 +60,21 @@ function writeLicense(dir: string): { licenseFile: string; licensePublicKeyFile:
   return { licenseFile, licensePublicKeyFile };
 }
 
-export async function startProvisionerStack(name: string): Promise<ProvisionerStack> {
+/**
+ * `pgSource: 'embedded'` runs the stack on the embedded PostgreSQL 18 (the
+ * development stack's server when none is installed) instead of the machine's
+ * 15: role grants differ from 16 on.
+ */
+export async function startProvisionerStack(
+  name: string,
+  pgSource: 'auto' | 'machine' | 'embedded' = 'auto',
+): Promise<ProvisionerStack> {
   const env = new TestEnvironment();
-  const [pg, nats, bao] = await Promise.all([env.postgres({ name }), env.nats(), env.openBao()]);
+  const [pg, nats, bao] = await Promise.all([
+    env.postgres({ name, source: pgSource }),
+    env.nats(),
+    env.openBao(),
+  ]);
   await pg.createDatabase(REGISTRY_DB);
   const registry = createChainDataSource('registry', pg.clientConfig(REGISTRY_DB));
   await registry.initialize();

@@ -1,4 +1,4 @@
-import { quoteIdent } from '@sysmanage/tenancy';
+import { OPENBAO_PG_ROLE, quoteIdent } from '@sysmanage/tenancy';
 import type { Client } from 'pg';
 import { DUPLICATE_DATABASE, DUPLICATE_OBJECT, executeTolerating } from './server-connection';
 
@@ -45,6 +45,22 @@ export async function createTenantDatabase(
   }
   await client.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
   await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${owner}, ${app}`);
+  await letOpenBaoGrant(client, owner, app);
+}
+
+/**
+ * OpenBAO's creation statements make each leased login a member of a group.
+ * Up to PostgreSQL 15 CREATEROLE may grant any non-superuser role; from 16 on
+ * only a role holding ADMIN OPTION on the group may, so the OpenBAO user gets
+ * exactly that: ADMIN without INHERIT or SET, i.e. it may hand the group out
+ * but never acts with the group's privileges itself.
+ */
+async function letOpenBaoGrant(client: Client, owner: string, app: string): Promise<void> {
+  const version = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+  if (Number(version.rows[0]?.v) < 160000) return;
+  await client.query(
+    `GRANT ${owner}, ${app} TO ${quoteIdent(OPENBAO_PG_ROLE)} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE`,
+  );
 }
 
 /**
