@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { connect } from 'nats';
+import { format, resolveConfig } from 'prettier';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { runFanOut, type FanOutRun } from './fan-out-run';
 import { runProbes } from './probes';
@@ -283,7 +284,9 @@ async function main(): Promise<number> {
     await stack.stop();
   }
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  // Formatted as the repository's Prettier would (make lint checks the committed file).
+  const prettierOptions = (await resolveConfig(options.out)) ?? {};
+  writeFileSync(options.out, await format(JSON.stringify(report), { ...prettierOptions, parser: 'json' }));
   process.stdout.write(`${formatReport(report)}\n\nJSON: ${options.out}\n`);
   return 0;
 }
