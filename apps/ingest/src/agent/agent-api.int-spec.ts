@@ -47,7 +47,7 @@ describe('agent API (collapsed mode, real PostgreSQL and JetStream)', () => {
   const lastSeq = async () =>
     (await (await nc.jetstreamManager()).streams.info(INGEST_STREAM)).state.last_seq;
   const now = () => new Date().toISOString();
-  const heartbeat = (id = randomUUID()) => ({
+  const heartbeat = (id: string = randomUUID()) => ({
     id,
     type: 'heartbeat',
     timestamp: now(),
