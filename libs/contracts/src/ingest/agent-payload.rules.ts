@@ -13,9 +13,9 @@ import {
   MinLength,
   validateSync,
   ValidateNested,
-  type ValidationError,
 } from 'class-validator';
 import type { FieldError } from '../validation/contract.error';
+import { flattenValidationErrors } from '../validation/validate-message';
 import {
   AGENT_LIMITS,
   AGENT_MESSAGE_TYPES,
@@ -148,16 +148,6 @@ export const AGENT_PAYLOAD_RULES: Readonly<Record<AgentMessageType, ClassConstru
   software_inventory: SoftwareInventoryPayloadRules,
 };
 
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own: FieldError[] = error.constraints
-      ? [{ field, constraints: Object.values(error.constraints) }]
-      : [];
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
-
 /**
  * Checks one payload against its type's rules and returns the failed fields
  * (empty when valid). The payload itself is not changed: the caller publishes
@@ -167,7 +157,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  */
 export function agentPayloadErrors(type: AgentMessageType, payload: object): FieldError[] {
   const instance = plainToInstance(AGENT_PAYLOAD_RULES[type], payload);
-  return flatten(validateSync(instance, { forbidUnknownValues: true }));
+  return flattenValidationErrors(validateSync(instance, { forbidUnknownValues: true }));
 }
 
 /** Whether `value` names a message type ingest accepts. */
