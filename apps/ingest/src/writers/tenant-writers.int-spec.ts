@@ -1,5 +1,14 @@
 import type { SysManageConfig } from '@sysmanage/config';
-import { INGEST_STREAM, ingestWriterConsumer } from '@sysmanage/contracts';
+import {
+  encodeMessage,
+  INGEST_STREAM,
+  ingestWriterConsumer,
+  type TenantEvent,
+  TenantEventKind,
+  tenantEventSubject,
+  TenantStatus,
+} from '@sysmanage/contracts';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -88,7 +97,7 @@ async function startWriters(
     nc: stack.nc,
     databases: options.wrap ? options.wrap(runtime.databases) : runtime.databases,
     initialTenants: () => Promise.resolve(tenants.map((t) => t.id)),
-    followTenantEvents: false,
+    followTenantEvents: true,
     metrics: new WriterMetrics(() => writers?.running ?? 0, registry),
     settings: options.settings ?? FAST,
     logger,
@@ -384,6 +393,49 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
       [ids],
     );
     expect(stored[0]).toEqual({ n: '100', distinct: '100' });
+  });
+
+  it("stops a suspended tenant's writer on its event (its database refused as TENANT_NOT_ACTIVE) and resumes it", async () => {
+    const event = (kind: TenantEventKind, status: TenantStatus): TenantEvent => ({
+      eventId: randomUUID(),
+      kind,
+      tenantId: b.id,
+      slug: b.slug,
+      status,
+      occurredAt: new Date().toISOString(),
+    });
+    await stack.registry.query("UPDATE registry_tenants SET status = 'suspended' WHERE id = $1", [b.id]);
+    stack.nc.publish(
+      tenantEventSubject(TenantEventKind.SUSPENDED),
+      encodeMessage(event(TenantEventKind.SUSPENDED, TenantStatus.SUSPENDED)),
+    );
+    await waitUntil('b writer stopped', () =>
+      Promise.resolve(!main!.writers.runningTenants().includes(b.id)),
+    );
+    expect(main!.writers.runningTenants()).toEqual([a.id]);
+    // The writer stops first, then the pool, lease and cached placement are dropped.
+    await waitUntil('b refused as not active', () =>
+      main!.runtime.databases
+        .withTenantClient(b.id, () => Promise.resolve(false))
+        .then(
+          () => false,
+          (error: unknown) => (error as { code?: string }).code === 'TENANT_NOT_ACTIVE',
+        ),
+    );
+    const held = ingestMessage(b.id, hostB, 'heartbeat', {});
+    await publishIngest(stack.nc, held);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const stored = async (): Promise<number> =>
+      (await tenantQuery(stack, b, 'SELECT 1 FROM host_heartbeats WHERE message_id = $1', [held.messageId]))
+        .length;
+    expect(await stored()).toBe(0);
+
+    await stack.registry.query("UPDATE registry_tenants SET status = 'active' WHERE id = $1", [b.id]);
+    stack.nc.publish(
+      tenantEventSubject(TenantEventKind.RESUMED),
+      encodeMessage(event(TenantEventKind.RESUMED, TenantStatus.ACTIVE)),
+    );
+    await waitUntil('the held message stored after resume', async () => (await stored()) === 1);
   });
 
   describe(`${BUDGET_TENANTS} tenants on one server with a budget of ${BUDGET} connections`, () => {
