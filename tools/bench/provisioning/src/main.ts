@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { connect } from 'nats';
@@ -243,6 +243,7 @@ async function measure(stack: BenchStack, options: BenchOptions, workspace: stri
         met: speedupCli >= 2.5,
       },
     ];
+    rmSync(logDir, { recursive: true, force: true });
     const cpuInfo = cpus();
     return {
       startedAt,
@@ -266,6 +267,9 @@ async function measure(stack: BenchStack, options: BenchOptions, workspace: stri
       probes,
       targets,
     };
+  } catch (error) {
+    log(`service logs kept in ${logDir}`);
+    throw error;
   } finally {
     for (const service of services) await service.stop();
     await nc.drain().catch(() => nc.close());
