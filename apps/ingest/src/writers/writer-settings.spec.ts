@@ -1,0 +1,27 @@
+import { backoffMs, DEFAULT_WRITER_SETTINGS, readWriterSettings } from './writer-settings';
+import { WriterErrorCode } from './writer-error';
+
+describe('readWriterSettings', () => {
+  it('uses the defaults without environment', () => {
+    expect(readWriterSettings({})).toEqual(DEFAULT_WRITER_SETTINGS);
+  });
+
+  it('takes overrides and refuses malformed or too short values', () => {
+    expect(readWriterSettings({ SYSMANAGE_INGEST_WRITER_BATCH_SIZE: '50' }).batchSize).toBe(50);
+    expect(() => readWriterSettings({ SYSMANAGE_INGEST_WRITER_BATCH_SIZE: '0' })).toThrow(
+      expect.objectContaining({ code: WriterErrorCode.INVALID_SETTING }),
+    );
+    expect(() => readWriterSettings({ SYSMANAGE_INGEST_WRITER_FETCH_EXPIRES_MS: '500' })).toThrow(
+      /at least 1000/,
+    );
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from the base and stays at the cap', () => {
+    const s = DEFAULT_WRITER_SETTINGS;
+    expect([1, 2, 3, 4, 5, 6, 50].map((n) => backoffMs(s, n))).toEqual([
+      500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
+    ]);
+  });
+});
