@@ -1,4 +1,5 @@
 import type { TenantPoolManagerOptions } from '@sysmanage/tenancy';
+import { readPositiveInts } from './env-settings';
 
 /** The connection budget of ingest's tenant pools; every field has a production default and an env override. */
 export type BudgetSettings = Pick<
@@ -26,23 +27,14 @@ export class BudgetSettingsError extends Error {
   readonly code = 'INVALID_SETTING';
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^[1-9][0-9]*$/.test(raw)) {
-    throw new BudgetSettingsError(`${key} must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
-}
-
 /** Reads the budget from the environment; a per-tenant cap above the server cap is refused. */
 export function readBudgetSettings(env: NodeJS.ProcessEnv): BudgetSettings {
-  const settings = Object.fromEntries(
-    (Object.keys(ENV_KEYS) as Array<keyof BudgetSettings>).map((field) => [
-      field,
-      positiveInt(env, ENV_KEYS[field], DEFAULT_BUDGET_SETTINGS[field]),
-    ]),
-  ) as unknown as BudgetSettings;
+  const settings = readPositiveInts(
+    env,
+    ENV_KEYS,
+    DEFAULT_BUDGET_SETTINGS,
+    (message) => new BudgetSettingsError(message),
+  );
   if (settings.maxPerTenant > settings.maxConnectionsPerServer) {
     throw new BudgetSettingsError(
       `${ENV_KEYS.maxPerTenant} (${settings.maxPerTenant}) cannot exceed ${ENV_KEYS.maxConnectionsPerServer} (${settings.maxConnectionsPerServer})`,

@@ -1,3 +1,4 @@
+import { readPositiveInts } from '../tenant-db/env-settings';
 import { WriterError, WriterErrorCode } from './writer-error';
 
 /** How the tenant writers consume; every field has a production default and an env override. */
@@ -29,26 +30,14 @@ const ENV_KEYS: Record<keyof WriterSettings, string> = {
   backoffMaxMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_MAX_MS',
 };
 
-function positiveInt(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^[1-9][0-9]*$/.test(raw)) {
-    throw new WriterError(
-      WriterErrorCode.INVALID_SETTING,
-      `${key} must be a positive integer, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return Number(raw);
-}
-
 /** Reads the settings; JetStream wants a fetch to expire after at least 1 s. */
 export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
-  const settings = Object.fromEntries(
-    (Object.keys(ENV_KEYS) as Array<keyof WriterSettings>).map((field) => [
-      field,
-      positiveInt(env, ENV_KEYS[field], DEFAULT_WRITER_SETTINGS[field]),
-    ]),
-  ) as unknown as WriterSettings;
+  const settings = readPositiveInts(
+    env,
+    ENV_KEYS,
+    DEFAULT_WRITER_SETTINGS,
+    (message) => new WriterError(WriterErrorCode.INVALID_SETTING, message),
+  );
   if (settings.fetchExpiresMs < 1_000) {
     throw new WriterError(
       WriterErrorCode.INVALID_SETTING,
