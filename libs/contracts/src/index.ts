@@ -48,13 +48,12 @@ export {
 } from './ingest/agent-payloads';
 export {
   AGENT_PAYLOAD_RULES,
-  HeartbeatPayloadRules,
   MAX_IP_ADDRESSES,
-  SoftwareInventoryPayloadRules,
-  SoftwarePackageRules,
-  SystemInfoPayloadRules,
   agentPayloadErrors,
   isAgentMessageType,
+  type PayloadField,
+  type PayloadRule,
+  type PayloadShape,
 } from './ingest/agent-payload.rules';
 
 export { MIGRATE_TENANT_SUBJECT, MIGRATOR_QUEUE_GROUP } from './migrate/migrate.subjects';

@@ -1,7 +1,7 @@
 import { AGENT_LIMITS } from './agent-payloads';
 import { agentPayloadErrors, isAgentMessageType, MAX_IP_ADDRESSES } from './agent-payload.rules';
 
-const fields = (type: Parameters<typeof agentPayloadErrors>[0], payload: object) =>
+const fields = (type: Parameters<typeof agentPayloadErrors>[0], payload: Record<string, unknown>) =>
   agentPayloadErrors(type, payload).map((e) => e.field);
 
 describe('agent payload rules', () => {
@@ -38,7 +38,7 @@ describe('agent payload rules', () => {
     expect(
       fields('system_info', { ip_addresses: Array.from({ length: MAX_IP_ADDRESSES + 1 }, () => '10.0.0.1') }),
     ).toEqual(['ip_addresses']);
-    expect(fields('system_info', { ip_addresses: [1] })).toEqual(['ip_addresses']);
+    expect(fields('system_info', { ip_addresses: [1] })).toEqual(['ip_addresses.0']);
     expect(fields('software_inventory', { packages: 'bash' })).toEqual(['packages']);
     expect(
       fields('software_inventory', { packages: [{ name: 'x', version: '', package_manager: 'apt' }] }),
@@ -61,5 +61,24 @@ describe('agent payload rules', () => {
   it('knows exactly the three agent message types', () => {
     expect(['heartbeat', 'system_info', 'software_inventory'].every(isAgentMessageType)).toBe(true);
     expect([undefined, 'HEARTBEAT', 'shell', 3].some(isAgentMessageType)).toBe(false);
+  });
+});
+
+describe('agent payload rules, edge values', () => {
+  it('allows an optional field to be null, never a required one; rejects infinities and non-objects', () => {
+    expect(fields('heartbeat', { cpu_percent: null, metrics: null })).toEqual([]);
+    expect(fields('software_inventory', { packages: null })).toEqual(['packages']);
+    expect(
+      fields('software_inventory', { packages: [{ name: 'a', version: '1', package_manager: null }] }),
+    ).toEqual(['packages.0.package_manager']);
+    expect(fields('software_inventory', { packages: ['bash'] })).toEqual(['packages.0']);
+    expect(fields('heartbeat', { cpu_percent: Number.POSITIVE_INFINITY })).toEqual(['cpu_percent']);
+    expect(fields('heartbeat', { load_average_1m: -0.1 })).toEqual(['load_average_1m']);
+  });
+
+  it('says what the failed field broke', () => {
+    expect(agentPayloadErrors('heartbeat', { cpu_percent: 101 })).toEqual([
+      { field: 'cpu_percent', constraints: ['cpu_percent must not be greater than 100'] },
+    ]);
   });
 });

@@ -12,8 +12,12 @@ export const AGENT_LIMITS = {
   maxBodyBytes: 1024 * 1024,
   /** Messages in one batch. */
   maxBatchMessages: 500,
-  /** One message's payload, serialised. */
-  maxPayloadBytes: 256 * 1024,
+  /**
+   * One message's payload, serialised. Sized so a full inventory fits:
+   * maxPackages packages at ~120 bytes each (name, version, manager,
+   * architecture, source) is ~600 KB, inside one body.
+   */
+  maxPayloadBytes: 768 * 1024,
   /** Packages in one software_inventory message. */
   maxPackages: 5000,
   /** Accepted timestamp window relative to ingest's clock. */

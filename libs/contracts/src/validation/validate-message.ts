@@ -2,14 +2,13 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ContractError, ContractErrorCode, type FieldError } from './contract.error';
 
-/** class-validator's nested errors as a flat list of dotted field paths (exported for the agent payload rules). */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own: FieldError[] = error.constraints
       ? [{ field, constraints: Object.values(error.constraints) }]
       : [];
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+    return [...own, ...flatten(error.children ?? [], field)];
   });
 }
 
@@ -43,9 +42,7 @@ export function validateMessage<T extends object>(cls: ClassConstructor<T>, data
     );
   }
   const instance = plainToInstance(cls, value);
-  const fieldErrors = flattenValidationErrors(
-    validateSync(instance, { whitelist: true, forbidUnknownValues: true }),
-  );
+  const fieldErrors = flatten(validateSync(instance, { whitelist: true, forbidUnknownValues: true }));
   if (fieldErrors.length > 0) {
     const summary = fieldErrors.map((e) => e.constraints.join(', ')).join('; ');
     throw new ContractError(
