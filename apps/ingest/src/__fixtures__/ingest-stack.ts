@@ -124,6 +124,8 @@ export async function createStackTenant(
   stack: IngestStack,
   slug: string,
   serverName: string,
+  /** The app role's lease TTLs (the provisioner's are 1h / 24h); short ones make renewal and rotation observable. */
+  ttl: { defaultTtl: string; maxTtl: string } = { defaultTtl: '1h', maxTtl: '24h' },
 ): Promise<StackTenant> {
   const pg = stack.servers.get(serverName);
   const server = await stack.registry
@@ -161,8 +163,7 @@ export async function createStackTenant(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`,
       `DROP ROLE IF EXISTS "{{name}}";`,
     ],
-    defaultTtl: '1h',
-    maxTtl: '24h',
+    ...ttl,
   });
   const tenant = await stack.registry
     .getRepository(RegistryTenant)

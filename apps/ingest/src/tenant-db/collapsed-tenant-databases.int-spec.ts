@@ -24,6 +24,7 @@ describe('collapsed mode: the built-in tenant is the bootstrap database, nothing
   let nc: NatsConnection;
   let runtime: TenantDbRuntime;
   let writers: TenantWriters;
+  let registry: Registry;
 
   beforeAll(async () => {
     [pg, nats] = await Promise.all([env.postgres({ name: 'collapsed' }), env.nats()]);
@@ -46,7 +47,7 @@ describe('collapsed mode: the built-in tenant is the bootstrap database, nothing
         poolSize: 5,
       },
     } as unknown as SysManageConfig;
-    const registry = new Registry();
+    registry = new Registry();
     runtime = await createTenantDbRuntime({
       config,
       registryDb: null as never, // collapsed mode never reads the registry
@@ -119,5 +120,12 @@ describe('collapsed mode: the built-in tenant is the bootstrap database, nothing
       BOOTSTRAP_DB,
     );
     expect(host?.seen).toEqual(new Date(message.receivedAt));
+    // What /metrics shows: the pool gauges per server and the writer's figures.
+    const text = await registry.metrics();
+    expect(text).toContain(`sysmanage_tenant_pools_live{server="${pg.host}:${pg.port}"} 1`);
+    expect(text).toMatch(/sysmanage_tenant_connections\{server="[^"]+"\} [12]/);
+    expect(text).toContain('sysmanage_ingest_persisted_messages_total{type="heartbeat"} 1');
+    expect(text).toContain('sysmanage_ingest_writers_running 1');
+    expect(text).toContain('sysmanage_ingest_batch_write_seconds_count 1');
   });
 });

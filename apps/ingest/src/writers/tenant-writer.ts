@@ -6,7 +6,7 @@ import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
 import { toAgentChange, type AgentChange } from './agent-change';
 import { decodeIngestRecord } from './ingest-record';
 import { writeBatch, type BatchOutcome } from './write-batch';
-import { ensureWriterConsumer } from './writer-consumer';
+import { ensureIngestStream, ensureWriterConsumer } from './writer-consumer';
 import { WriterError, WriterErrorCode } from './writer-error';
 import type { WriterFailureReason, WriterMetrics } from './writer-metrics';
 import { backoffMs, type WriterSettings } from './writer-settings';
@@ -75,20 +75,19 @@ export class TenantWriter {
   }
 
   private async run(): Promise<void> {
-    const consumerName = await this.retrying('consumer', () =>
-      ensureWriterConsumer(this.deps.jsm, this.tenantId, this.deps.settings.ackWaitMs),
-    );
-    if (consumerName === null) return;
-    const consumer = await this.deps.js.consumers.get(INGEST_STREAM, consumerName);
-    this.log.info({ consumer: consumerName }, 'tenant writer started');
-    while (!this.stopping) {
+    let bound = await this.bind();
+    if (bound !== null) this.log.info({ consumer: bound.name }, 'tenant writer started');
+    while (!this.stopping && bound !== null) {
       let batch: JsMsg[] = [];
       try {
-        batch = await this.nextBatch(consumer, consumerName);
+        batch = await this.nextBatch(bound.consumer, bound.name);
       } catch (error) {
         if (this.stopping) break;
-        this.log.warn({ error: errorText(error) }, 'fetch from the ingest stream failed; retrying');
+        // The stream or the consumer may have been removed (an operator, a lost JetStream volume): recreate them.
+        this.log.warn({ error: errorText(error) }, 'fetch from the ingest stream failed; binding again');
         await this.sleep(this.deps.settings.backoffBaseMs);
+        bound = await this.bind();
+        continue;
       }
       if (batch.length === 0) continue;
       const last = batch[batch.length - 1];
@@ -101,6 +100,15 @@ export class TenantWriter {
     }
     this.deps.metrics.forget(this.tenantId);
     this.log.info('tenant writer stopped');
+  }
+
+  /** Ensures the stream and the tenant's durable consumer (retrying with backoff); null once stopping. */
+  private bind(): Promise<{ name: string; consumer: Consumer } | null> {
+    return this.retrying('consumer', async () => {
+      await ensureIngestStream(this.deps.jsm);
+      const name = await ensureWriterConsumer(this.deps.jsm, this.tenantId, this.deps.settings.ackWaitMs);
+      return { name, consumer: await this.deps.js.consumers.get(INGEST_STREAM, name) };
+    });
   }
 
   /**

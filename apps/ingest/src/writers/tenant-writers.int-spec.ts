@@ -129,6 +129,7 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
   let stack: IngestStack;
   let a: StackTenant;
   let b: StackTenant;
+  let r: StackTenant;
   let hostA: string;
   let hostB: string;
   const budgetTenants: StackTenant[] = [];
@@ -138,13 +139,14 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
     stack = await startIngestStack(['main', 'second', 'budget']);
     a = await createStackTenant(stack, 'a', 'main');
     b = await createStackTenant(stack, 'b', 'second');
+    r = await createStackTenant(stack, 'r', 'main', { defaultTtl: '6s', maxTtl: '12s' });
     for (let i = 0; i < BUDGET_TENANTS; i += 4) {
       const slugs = [0, 1, 2, 3].map((k) => `bt${String(i + k).padStart(2, '0')}`);
       budgetTenants.push(
         ...(await Promise.all(slugs.map((slug) => createStackTenant(stack, slug, 'budget')))),
       );
     }
-    await grantIngestTenants(stack, [a, b, ...budgetTenants]);
+    await grantIngestTenants(stack, [a, b, r, ...budgetTenants]);
     hostA = await insertHost(stack, a, 'host-a1');
     hostB = await insertHost(stack, b, 'host-b1');
   });
@@ -436,6 +438,64 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
       encodeMessage(event(TenantEventKind.RESUMED, TenantStatus.ACTIVE)),
     );
     await waitUntil('the held message stored after resume', async () => (await stored()) === 1);
+  });
+
+  it('renews the app lease and, at its max TTL, rotates it: new connections log in with the new credential', async () => {
+    const hostR = await insertHost(stack, r, 'host-r1');
+    const rotating = await startWriters(stack, [r]);
+    const sessionUser = async (): Promise<string[]> =>
+      (
+        await stack.servers
+          .get('main')!
+          .query<{ usename: string }>(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'sysmanage-ingest'",
+            [r.databaseName],
+          )
+      ).map((row) => row.usename);
+    try {
+      const sent: string[] = [];
+      const send = async (): Promise<void> => {
+        const message = ingestMessage(r.id, hostR, 'heartbeat', {});
+        sent.push(message.messageId);
+        await publishIngest(stack.nc, message);
+      };
+      await send();
+      await waitUntil(
+        'first heartbeat of r',
+        async () => (await tenantCount(stack, r, 'host_heartbeats')) === 1,
+      );
+      const firstUsers = await sessionUser();
+      expect(firstUsers).toHaveLength(1);
+      // Renewal at 2/3 of 6 s, then the 12 s max TTL caps a grant: the cache leases anew and the pool rotates.
+      await waitUntil(
+        'a renewal and a rotation',
+        async () => {
+          await send();
+          return (
+            (await metricValue(rotating.registry, 'sysmanage_lease_renewals_total', {
+              outcome: 'renewed',
+            })) >= 1 &&
+            (await metricValue(rotating.registry, 'sysmanage_lease_renewals_total', {
+              outcome: 'rotated',
+            })) >= 1
+          );
+        },
+        20_000,
+        500,
+      );
+      await send();
+      await waitUntil(
+        'every heartbeat of r stored',
+        async () => (await tenantCount(stack, r, 'host_heartbeats')) === sent.length,
+      );
+      await waitUntil('sessions of the new login only', async () => {
+        const users = await sessionUser();
+        return users.length === 1 && users[0] !== firstUsers[0];
+      });
+      expect(await metricValue(rotating.registry, 'sysmanage_ingest_writer_failures_total')).toBe(0);
+    } finally {
+      await rotating.stop();
+    }
   });
 
   describe(`${BUDGET_TENANTS} tenants on one server with a budget of ${BUDGET} connections`, () => {
