@@ -105,4 +105,32 @@ describe('HostCredentialCache', () => {
     fail = false;
     expect(await cache.get('h1')).toEqual({ record: record('a'), hit: false });
   });
+
+  it('drops every credential of a host (old and rotated) and leaves other hosts cached', async () => {
+    const { cache } = harness({ old: record('a'), rotated: record('a'), other: record('b') });
+    await Promise.all(['old', 'rotated', 'other'].map((h) => cache.get(h)));
+    cache.invalidateHost('a');
+    expect(cache.size).toBe(1);
+    expect((await cache.get('other')).hit).toBe(true);
+  });
+
+  it('does not cache a load of a tenant invalidated meanwhile, but caches one of another tenant', async () => {
+    const releases: Array<() => void> = [];
+    const rows: Record<string, HostCredentialRecord | null> = {
+      h1: record('a', 't1'),
+      h2: record('b', 't2'),
+      h3: null,
+    };
+    const cache = new HostCredentialCache(
+      (hash) => new Promise((resolve) => releases.push(() => resolve(rows[hash] ?? null))),
+      { maxEntries: 10, ttlMs: 60_000, negativeTtlMs: 5_000 },
+    );
+    const pending = ['h1', 'h2', 'h3'].map((h) => cache.get(h));
+    cache.invalidateTenant('t1');
+    for (const release of releases) release();
+    await Promise.all(pending);
+    expect(cache.size).toBe(1); // h2 only: h1's tenant was dropped, and an unknown may belong to any tenant
+    const again = cache.get('h2');
+    expect((await again).hit).toBe(true);
+  });
 });
