@@ -440,6 +440,32 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
     await waitUntil('the held message stored after resume', async () => (await stored()) === 1);
   });
 
+  it("lets two replicas share a tenant's durable consumer: every message stored once between them", async () => {
+    const replica = await startWriters(stack, [a], { settings: { ...FAST, batchSize: 7 } });
+    try {
+      const before = await heartbeatsOf(stack, a, hostA);
+      const messages = Array.from({ length: 300 }, (_, i) =>
+        ingestMessage(a.id, hostA, 'heartbeat', { cpu_percent: i % 100 }),
+      );
+      await Promise.all(messages.map((m) => publishIngest(stack.nc, m)));
+      await waitUntil('300 heartbeats', async () => (await heartbeatsOf(stack, a, hostA)) === before + 300);
+      const persisted = async (w: RunningWriters): Promise<number> =>
+        metricValue(w.registry, 'sysmanage_ingest_persisted_messages_total');
+      const [byMain, byReplica] = [await persisted(main!), await persisted(replica)];
+      expect(byReplica).toBeGreaterThan(0);
+      expect(byMain + byReplica).toBeGreaterThanOrEqual(300);
+      const stored = await tenantQuery<{ n: string; distinct: string }>(
+        stack,
+        a,
+        'SELECT count(*) AS n, count(DISTINCT message_id) AS distinct FROM host_heartbeats WHERE message_id = ANY($1)',
+        [messages.map((m) => m.messageId)],
+      );
+      expect(stored[0]).toEqual({ n: '300', distinct: '300' });
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('renews the app lease and, at its max TTL, rotates it: new connections log in with the new credential', async () => {
     const hostR = await insertHost(stack, r, 'host-r1');
     const rotating = await startWriters(stack, [r]);

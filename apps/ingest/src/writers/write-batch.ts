@@ -63,9 +63,10 @@ const LEDGER_SQL = `
 
 async function knownHosts(client: ClientBase, changes: readonly AgentChange[]): Promise<Set<string>> {
   const ids = [...new Set(changes.map((c) => c.record.message.hostId.toLowerCase()))];
-  // FOR SHARE: a host deleted concurrently cannot vanish between this check and the inserts.
+  // FOR KEY SHARE: a host deleted concurrently cannot vanish between this check and the inserts, while
+  // another replica's batch may still update the same host rows (no lock-upgrade deadlock as with FOR SHARE).
   const result = await client.query<{ id: string }>(
-    'SELECT id::text FROM hosts WHERE id = ANY($1::uuid[]) FOR SHARE',
+    'SELECT id::text FROM hosts WHERE id = ANY($1::uuid[]) FOR KEY SHARE',
     [ids],
   );
   return new Set(result.rows.map((r) => r.id));
