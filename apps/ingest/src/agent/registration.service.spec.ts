@@ -199,4 +199,15 @@ describe('RegistrationService', () => {
     expect(error).toMatchObject({ code: AgentErrorCode.VALIDATION_FAILED, location: { field } });
     expect(calls.withoutToken + calls.redeem.length).toBe(0);
   });
+
+  it('answers 503 ingest_unavailable when the registry database is unreachable, and 500 stays for anything else', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const { service } = harness({ multitenant: true, redeemError: down });
+    expect((await agentError(service.register({ ...body, enrollment_token: TOKEN }))).code).toBe(
+      AgentErrorCode.INGEST_UNAVAILABLE,
+    );
+    const bug = new TypeError('x is not a function');
+    const other = harness({ multitenant: true, redeemError: bug });
+    await expect(other.service.register({ ...body, enrollment_token: TOKEN })).rejects.toBe(bug);
+  });
 });

@@ -20,6 +20,7 @@ import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { TENANT_DATABASES, type TenantDatabases } from '../tenant-db/tenant-databases';
+import { isConnectionLoss } from '../tenant-db/budget-error-mapping';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
 import { AgentError, AgentErrorCode } from './agent-error';
 import { AgentMetrics } from './agent-metrics';
@@ -140,6 +141,19 @@ export class RegistrationService implements OnApplicationBootstrap {
       return new AgentError(
         AgentErrorCode.TENANT_UNAVAILABLE,
         'the tenant database is unavailable; retry later',
+        {},
+        { cause: error },
+      );
+    }
+    if (isConnectionLoss(error)) {
+      // The registry database is away (the redemption's transaction could not run or commit): nothing counted.
+      this.log.error(
+        { err: error, machineId: identity.machineId },
+        'registration failed: registry database unreachable',
+      );
+      return new AgentError(
+        AgentErrorCode.INGEST_UNAVAILABLE,
+        'registration cannot be completed right now; retry later',
         {},
         { cause: error },
       );
