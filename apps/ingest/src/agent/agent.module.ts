@@ -37,13 +37,13 @@ class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly cache: HostCredentialCache,
     @Inject(INGEST_PUBLISHER) private readonly publisher: IngestPublisher,
-    @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(ROOT_LOGGER) private readonly root: Logger,
   ) {
-    this.log = logger.child({ context: 'AgentApi' });
+    this.log = childLogger(root, 'AgentApi');
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.events = new CredentialEvents(this.nc, this.cache, logger(this.log, 'CredentialEvents'));
+    this.events = new CredentialEvents(this.nc, this.cache, childLogger(this.root, 'CredentialEvents'));
     await this.events.start();
     await this.publisher
       .ensureStream()
@@ -57,7 +57,7 @@ class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-function logger(parent: Logger, context: string): Logger {
+function childLogger(parent: Logger, context: string): Logger {
   return parent.child({ context });
 }
 
@@ -89,7 +89,7 @@ export class AgentModule {
           provide: HOST_AUTHENTICATOR,
           inject: [HostCredentialCache, AgentMetrics, ROOT_LOGGER],
           useFactory: (cache: HostCredentialCache, metrics: AgentMetrics, root: Logger) =>
-            new HostAuthenticator(cache, logger(root, 'HostAuthenticator'), (hit) =>
+            new HostAuthenticator(cache, childLogger(root, 'HostAuthenticator'), (hit) =>
               metrics.credentialLookup(hit),
             ),
         },
@@ -97,7 +97,7 @@ export class AgentModule {
           provide: INGEST_PUBLISHER,
           inject: [NATS_CONNECTION, ROOT_LOGGER],
           useFactory: (nc: NatsConnection, root: Logger) =>
-            new IngestPublisher(nc, logger(root, 'IngestPublisher')),
+            new IngestPublisher(nc, childLogger(root, 'IngestPublisher')),
         },
         HostCredentialGuard,
         RegistrationService,
