@@ -62,7 +62,7 @@ describe('collapsed mode: the built-in tenant is the bootstrap database, nothing
       initialTenants: () => Promise.resolve([COLLAPSED_TENANT_ID]),
       followTenantEvents: false,
       metrics: new WriterMetrics(() => w.running, registry),
-      settings: { ...DEFAULT_WRITER_SETTINGS, fetchExpiresMs: 1_000 },
+      settings: { ...DEFAULT_WRITER_SETTINGS, fetchExpiresMs: 5_000 },
       logger,
     });
     writers = w;

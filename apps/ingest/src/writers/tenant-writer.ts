@@ -1,5 +1,5 @@
 import { INGEST_STREAM } from '@sysmanage/contracts';
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { Logger } from 'pino';
 import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
@@ -52,6 +52,7 @@ export class TenantWriter {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private waiting: ConsumerMessages | null = null;
   private readonly log: Logger;
 
   constructor(
@@ -70,6 +71,7 @@ export class TenantWriter {
   /** Ends the loop: a batch being retried is nak'ed (another replica takes it), a batch being written finishes. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.waiting?.stop();
     this.wake?.();
     await this.loop;
   }
@@ -80,7 +82,7 @@ export class TenantWriter {
     while (!this.stopping && bound !== null) {
       let batch: JsMsg[] = [];
       try {
-        batch = await this.nextBatch(bound.consumer, bound.name);
+        batch = await this.nextBatch(bound.consumer);
       } catch (error) {
         if (this.stopping) break;
         // The stream or the consumer may have been removed (an operator, a lost JetStream volume): recreate them.
@@ -112,18 +114,29 @@ export class TenantWriter {
   }
 
   /**
-   * Waits (up to fetchExpiresMs) for the first message, then takes whatever
-   * else is already waiting, up to the batch size, without waiting again: a
-   * quiet tenant's message is written at once, a busy tenant's go in big batches.
+   * Waits (up to fetchExpiresMs, a long pull as JetStream recommends) for the
+   * first message, then takes what else is already waiting, up to the batch
+   * size: a quiet tenant's message is written at once, a busy tenant's go in
+   * big batches, and no pull lingers to fill a batch.
    */
-  private async nextBatch(consumer: Consumer, consumerName: string): Promise<JsMsg[]> {
+  private async nextBatch(consumer: Consumer): Promise<JsMsg[]> {
     const { batchSize, fetchExpiresMs } = this.deps.settings;
-    const first = await consumer.next({ expires: fetchExpiresMs });
-    if (first === null) return [];
-    const batch = [first];
-    if (batchSize > 1 && first.info.pending > 0 && !this.stopping) {
-      const rest = this.deps.js.fetch(INGEST_STREAM, consumerName, { batch: batchSize - 1, no_wait: true });
-      for await (const msg of rest) batch.push(msg);
+    const first = await this.pull(consumer, 1, fetchExpiresMs);
+    const [head] = first;
+    if (head === undefined || batchSize === 1 || head.info.pending === 0 || this.stopping) return first;
+    // The messages are there already; the short expiry only matters if another replica took them meanwhile.
+    return [...first, ...(await this.pull(consumer, Math.min(batchSize - 1, head.info.pending), 1_000))];
+  }
+
+  /** One pull; stop() ends a waiting one at once. */
+  private async pull(consumer: Consumer, max: number, expires: number): Promise<JsMsg[]> {
+    const messages = await consumer.fetch({ max_messages: max, expires });
+    this.waiting = messages;
+    const batch: JsMsg[] = [];
+    try {
+      for await (const msg of messages) batch.push(msg);
+    } finally {
+      this.waiting = null;
     }
     return batch;
   }

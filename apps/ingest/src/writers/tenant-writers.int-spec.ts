@@ -38,7 +38,7 @@ const BUDGET_TENANTS = 40;
 const BUDGET = 10;
 const FAST: WriterSettings = {
   ...DEFAULT_WRITER_SETTINGS,
-  fetchExpiresMs: 1_000,
+  fetchExpiresMs: 5_000,
   backoffBaseMs: 100,
   backoffMaxMs: 1_000,
 };

@@ -5,7 +5,10 @@ import { WriterError, WriterErrorCode } from './writer-error';
 export interface WriterSettings {
   /** Messages per fetch (and per transaction). */
   batchSize: number;
-  /** How long one fetch waits for messages before the loop goes round again. */
+  /**
+   * How long one pull waits for a first message. Long, as JetStream advises: every expiry is a moment where
+   * a message can reach a pull the client already gave up on (it then waits out ack_wait).
+   */
   fetchExpiresMs: number;
   /** JetStream ack_wait of the writer consumers: a batch held longer (its replica died) is redelivered. */
   ackWaitMs: number;
@@ -16,7 +19,7 @@ export interface WriterSettings {
 
 export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   batchSize: 200,
-  fetchExpiresMs: 2_000,
+  fetchExpiresMs: 30_000,
   ackWaitMs: 30_000,
   backoffBaseMs: 500,
   backoffMaxMs: 10_000,
