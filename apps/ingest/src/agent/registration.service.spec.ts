@@ -32,6 +32,7 @@ const body = { hostname: 'web-1', machine_id: 'm-1', os: 'Linux' };
 interface Calls {
   redeem: string[];
   withoutToken: number;
+  tokenRequired: number;
   sql: { tenantId: string; text: string; params: unknown[] }[];
   published: { subject: string; event: HostEvent }[];
   registryQueries: string[];
@@ -43,7 +44,14 @@ function harness(opts: {
   redeemError?: Error;
   database?: 'up' | 'down';
 }) {
-  const calls: Calls = { redeem: [], withoutToken: 0, sql: [], published: [], registryQueries: [] };
+  const calls: Calls = {
+    redeem: [],
+    withoutToken: 0,
+    tokenRequired: 0,
+    sql: [],
+    published: [],
+    registryQueries: [],
+  };
   const lines: Record<string, unknown>[] = [];
   const enroll = async (tenant: EnrollmentTenant, recordHost: RecordHost): Promise<EnrollmentResult> => {
     const hostId = await recordHost(tenant, 'proposed-id');
@@ -58,6 +66,11 @@ function harness(opts: {
     registerWithoutToken: async (_identity: HostIdentity, recordHost: RecordHost) => {
       calls.withoutToken += 1;
       return enroll({ tenantId: COLLAPSED_TENANT_ID, slug: 'default', tokenId: null }, recordHost);
+    },
+    // The real redeemer audits the refusal, then throws it.
+    refuseTokenRequired: async () => {
+      calls.tokenRequired += 1;
+      throw new EnrollmentRefusedError('token_required', null, COLLAPSED_TENANT_ID);
     },
   };
   const databases: TenantDatabases = {
@@ -149,6 +162,7 @@ describe('RegistrationService', () => {
     const error = await agentError(service.register(body));
     expect(error).toMatchObject({ code: AgentErrorCode.ENROLLMENT_REFUSED, message: 'enrollment refused' });
     expect(calls.withoutToken + calls.redeem.length + calls.sql.length).toBe(0);
+    expect(calls.tokenRequired).toBe(1);
     expect(lines).toContainEqual(expect.objectContaining({ reason: 'token_required' }));
   });
 

@@ -86,7 +86,7 @@ export class RegistrationService implements OnApplicationBootstrap {
       if (enrollmentToken !== null || this.options.multitenant) {
         result = await this.redemption.redeem(enrollmentToken ?? '', identity, recordHost);
       } else if (this.options.settings.requireEnrollmentToken) {
-        throw new EnrollmentRefusedError('token_required');
+        result = await this.redemption.refuseTokenRequired(identity);
       } else {
         await this.ensureCollapsedTenant();
         result = await this.redemption.registerWithoutToken(identity, recordHost);

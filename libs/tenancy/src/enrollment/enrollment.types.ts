@@ -66,4 +66,6 @@ export interface EnrollmentRedemption {
   redeem(enrollmentToken: string, identity: HostIdentity, recordHost: RecordHost): Promise<EnrollmentResult>;
   /** Collapsed mode without a token: binds the host to COLLAPSED_TENANT_ID. */
   registerWithoutToken(identity: HostIdentity, recordHost: RecordHost): Promise<EnrollmentResult>;
+  /** Collapsed mode configured to require a token, none given: audits the attempt, throws EnrollmentRefusedError('token_required'). */
+  refuseTokenRequired(identity: HostIdentity): Promise<never>;
 }
