@@ -20,11 +20,11 @@ export interface TenantWriterDeps {
   logger: Logger;
 }
 
-/** SQLSTATE classes that a retry cannot fix: data exceptions (22) and integrity violations (23). */
+/** SQLSTATE classes that a retry cannot fix: cardinality (21), data exceptions (22), integrity violations (23). */
 function isDataError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
   const code = (error as { code: unknown }).code;
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+  return typeof code === 'string' && /^2[123][0-9A-Z]{3}$/.test(code);
 }
 
 function errorText(error: unknown): string {

@@ -1,0 +1,161 @@
+import { encodeMessage } from '@sysmanage/contracts';
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import type { ClientBase } from 'pg';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import type { TenantDatabases } from '../tenant-db/tenant-databases';
+import { TenantUnavailableError, TenantUnavailableErrorCode } from '../tenant-db/tenant-unavailable-error';
+import { ingestMessage } from '../__fixtures__/ingest-stack';
+import { TenantWriter } from './tenant-writer';
+import { WriterMetrics } from './writer-metrics';
+import { DEFAULT_WRITER_SETTINGS } from './writer-settings';
+
+const TENANT = '6f1d7c2e-0c1b-4a6e-9a53-1f8f3e2b9d10';
+const HOST = '0b8f3a52-6a0e-4f0b-8a55-6c1d2e3f4a5b';
+
+interface FakeMsg extends JsMsg {
+  settled: string[];
+}
+
+function fakeMsg(messageId: string, pending: number): FakeMsg {
+  const settled: string[] = [];
+  const msg = {
+    settled,
+    subject: `sysmanage.ingest.${TENANT}.heartbeat`,
+    seq: 1,
+    data: encodeMessage(ingestMessage(TENANT, HOST, 'heartbeat', {}, messageId)),
+    info: { pending },
+    ack: () => settled.push('ack'),
+    nak: () => settled.push('nak'),
+    term: () => settled.push('term'),
+    working: () => settled.push('working'),
+  };
+  return msg as unknown as FakeMsg;
+}
+
+/** A consumer whose pulls hand out the queued messages, then wait (like an idle stream). */
+function fakeConsumer(queue: FakeMsg[]): Consumer {
+  return {
+    fetch: ({ max_messages }: { max_messages: number }) => {
+      const batch = queue.splice(0, max_messages);
+      let stopped = false;
+      return Promise.resolve({
+        stop: () => {
+          stopped = true;
+        },
+        async *[Symbol.asyncIterator]() {
+          yield* batch;
+          if (batch.length === 0) while (!stopped) await new Promise((r) => setTimeout(r, 5));
+        },
+      });
+    },
+  } as unknown as Consumer;
+}
+
+/** Answers writeBatch's statements: every host is known, every ledger pair new; `poison` fails the statement. */
+function fakeClient(): ClientBase {
+  return {
+    query: async (sql: string, params: unknown[] = []) => {
+      await Promise.resolve();
+      if (sql.includes('FROM hosts WHERE id = ANY'))
+        return { rows: (params[0] as string[]).map((id) => ({ id })) };
+      if (sql.includes('INSERT INTO processed_messages')) {
+        const [hosts, ids] = params as [string[], string[]];
+        if (ids.includes('poison')) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+        return { rows: ids.map((message_id, i) => ({ host_id: hosts[i], message_id })) };
+      }
+      return { rows: [] };
+    },
+  } as unknown as ClientBase;
+}
+
+function writerWith(
+  queue: FakeMsg[],
+  databases: TenantDatabases,
+): { writer: TenantWriter; registry: Registry } {
+  const registry = new Registry();
+  const writer = new TenantWriter(TENANT, {
+    js: { consumers: { get: () => Promise.resolve(fakeConsumer(queue)) } } as unknown as JetStreamClient,
+    jsm: {
+      streams: { info: () => Promise.resolve({}) },
+      consumers: { info: () => Promise.resolve({ config: { ack_wait: 30_000_000_000 } }) },
+    } as unknown as JetStreamManager,
+    databases,
+    metrics: new WriterMetrics(() => 1, registry),
+    settings: { ...DEFAULT_WRITER_SETTINGS, backoffBaseMs: 10, backoffMaxMs: 20 },
+    logger: pino({ level: process.env['WLOG'] ?? 'silent' }),
+  });
+  return { writer, registry };
+}
+
+async function until(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !probe(); i += 1) await new Promise((r) => setTimeout(r, 5));
+  expect(probe()).toBe(true);
+}
+
+describe('TenantWriter', () => {
+  it('holds the batch while the tenant database is unavailable and acks it once stored', async () => {
+    const msgs = [fakeMsg('m1', 1), fakeMsg('m2', 0)];
+    let calls = 0;
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (tenantId, work) => {
+        calls += 1;
+        if (calls <= 2) {
+          return Promise.reject(
+            new TenantUnavailableError(TenantUnavailableErrorCode.DATABASE_UNREACHABLE, tenantId, 'down'),
+          );
+        }
+        return work(fakeClient());
+      },
+    };
+    const { writer, registry } = writerWith([...msgs], databases);
+    writer.start();
+    await until(() => msgs.every((m) => m.settled.includes('ack')));
+    await writer.stop();
+    expect(calls).toBe(3);
+    // Kept from redelivery while retrying, acked exactly once, never terminated.
+    expect(msgs.map((m) => m.settled)).toEqual([
+      ['working', 'working', 'ack'],
+      ['working', 'working', 'ack'],
+    ]);
+    const failures = await registry.getSingleMetric('sysmanage_ingest_writer_failures_total')?.get();
+    expect(failures?.values).toEqual([
+      expect.objectContaining({ labels: { reason: 'tenant_unavailable' }, value: 2 }),
+    ]);
+  });
+
+  it('isolates a message the database rejects as bad data: it alone is terminated, the rest stored', async () => {
+    const msgs = [fakeMsg('good-1', 2), fakeMsg('poison', 1), fakeMsg('good-2', 0)];
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (_tenantId, work) => work(fakeClient()),
+    };
+    const { writer } = writerWith([...msgs], databases);
+    writer.start();
+    await until(() => msgs.every((m) => m.settled.length > 0));
+    await writer.stop();
+    expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['term'], ['ack']]);
+  });
+
+  it('naks a held batch when stopped, so another replica takes it at once', async () => {
+    const msgs = [fakeMsg('m1', 0)];
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (tenantId) =>
+        Promise.reject(
+          new TenantUnavailableError(
+            TenantUnavailableErrorCode.CREDENTIALS_UNAVAILABLE,
+            tenantId,
+            'no lease',
+          ),
+        ),
+    };
+    const { writer } = writerWith([...msgs], databases);
+    writer.start();
+    await until(() => msgs[0]!.settled.includes('working'));
+    await writer.stop();
+    expect(msgs[0]!.settled).not.toContain('ack');
+    expect(msgs[0]!.settled[msgs[0]!.settled.length - 1]).toBe('nak');
+  });
+});
