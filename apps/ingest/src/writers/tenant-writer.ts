@@ -188,14 +188,26 @@ export class TenantWriter {
             'tenant batch not stored; holding it in the stream and retrying',
           );
         }
-        for (const change of changes) messages.get(change)?.working();
-        await this.sleep(delay);
+        await this.holdWhileWaiting(
+          delay,
+          changes.map((c) => messages.get(c)),
+        );
         continue;
       }
       this.deps.metrics.batchWritten(Number(process.hrtime.bigint() - started) / 1e9);
       if (failures > 0) this.log.info({ attempts: failures + 1 }, 'tenant batch stored after retries');
       this.settle(outcome, messages);
       return;
+    }
+  }
+
+  /** Sleeps `delay`, telling JetStream every third of ack_wait that the held messages are still being worked on. */
+  private async holdWhileWaiting(delay: number, held: ReadonlyArray<JsMsg | undefined>): Promise<void> {
+    const step = Math.max(100, Math.floor(this.deps.settings.ackWaitMs / 3));
+    for (const msg of held) msg?.working();
+    for (let left = delay; left > 0 && !this.stopping; left -= step) {
+      await this.sleep(Math.min(step, left));
+      if (left > step && !this.stopping) for (const msg of held) msg?.working();
     }
   }
 
