@@ -10,7 +10,7 @@ ARGS ?=
 
 .PHONY: up install-dev build typecheck lint lint-migrations format-check test test-unit openbao \
         migrate migrate-tenants license provision-bootstrap start stop status clean \
-        bench-provisioning
+        bench-provisioning bench-ingest
 
 ## up: install everything, then start the stack in its default (collapsed) mode
 up: install-dev start
@@ -84,3 +84,10 @@ bench-provisioning: openbao
 
 clean:
 	rm -rf dist .nx coverage
+
+## bench-ingest: agent traffic through the built ingest on harness servers (20 tenants, peak and
+## half-rate load, a raw-insert baseline, a 5,000-agent restart storm; not a test, see
+## tools/bench/ingest/README.md), e.g. ARGS='--cpu-prof'
+bench-ingest: openbao
+	$(NX) run-many -t build -p registry provisioner migrator ingest bench-ingest --output-style=static
+	node --enable-source-maps dist/tools/bench/ingest/src/main.js $(ARGS)

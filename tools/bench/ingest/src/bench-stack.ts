@@ -1,0 +1,240 @@
+import { OpenBaoClient } from '@sysmanage/openbao';
+import { createChainDataSource } from '@sysmanage/schema';
+import {
+  MULTITENANT_SAAS,
+  bootstrapDatabaseServer,
+  bootstrapOpenBao,
+  generateLicenseKeypair,
+  signLicense,
+} from '@sysmanage/tenancy';
+import { freePort, TestEnvironment, writeTestConfig, type PgInstance } from '@sysmanage/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtMain, startService, type ServiceProcess } from './service-process';
+
+export const SERVER_NAME = 'pg-bench';
+export const REGISTRY_DB = 'sysmanage_registry';
+const CP = '/api/v1/control-plane';
+
+const SERVICES = {
+  registry: 'apps/registry',
+  provisioner: 'apps/provisioner',
+  migrator: 'apps/migrator',
+  ingest: 'apps/ingest',
+} as const;
+type Service = keyof typeof SERVICES;
+
+export interface BenchStackOptions {
+  workspace: string;
+  /** Extra environment of ingest (SYSMANAGE_INGEST_* settings). */
+  ingestEnv: Record<string, string>;
+  /** Node flags of ingest (e.g. --cpu-prof). */
+  ingestNodeArgs: string[];
+  log: (line: string) => void;
+}
+
+/**
+ * The deployment the benchmark drives: the harness's scram PostgreSQL (one
+ * server holding the registry and every tenant database), NATS (JetStream),
+ * OpenBAO (dev mode), bootstrapped as provision-bootstrap does; the built
+ * registry, provisioner, migrator (serve) and ingest as processes, each with
+ * its own AppRole. Tenants and enrollment tokens go through the registry API.
+ */
+export interface BenchStack {
+  pg: PgInstance;
+  ingestUrl: string;
+  ingest: ServiceProcess;
+  /** Control-plane request with the operator key; throws unless the status is `expect`. */
+  api<T>(method: string, path: string, body: unknown, expect: number): Promise<T>;
+  /** Creates tenants `slugs` on the server and waits until every one is active; their ids in order. */
+  createTenants(slugs: string[]): Promise<string[]>;
+  /** An enrollment token of the tenant (unlimited uses). */
+  issueToken(tenantId: string): Promise<string>;
+  logDir: string;
+  stop(keepLogs: boolean): Promise<void>;
+}
+
+function writeLicense(dir: string): { licenseFile: string; licensePublicKeyFile: string } {
+  const keys = generateLicenseKeypair();
+  const license = signLicense(
+    {
+      customer: 'ingest benchmark',
+      tiers: [MULTITENANT_SAAS],
+      maxTenants: 1000,
+      expiresAt: new Date(Date.now() + 30 * 86_400_000),
+    },
+    keys.privateKeyPem,
+  );
+  const licenseFile = join(dir, 'license.json');
+  const licensePublicKeyFile = join(dir, 'license-public.pem');
+  writeFileSync(licenseFile, JSON.stringify(license), { mode: 0o600 });
+  writeFileSync(licensePublicKeyFile, keys.publicKeyPem);
+  return { licenseFile, licensePublicKeyFile };
+}
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const { log } = options;
+  const env = new TestEnvironment();
+  const dir = mkdtempSync(join(tmpdir(), 'sysmanage-bench-ingest-'));
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir);
+  const processes: ServiceProcess[] = [];
+  const stop = async (keepLogs: boolean): Promise<void> => {
+    for (const p of processes.reverse()) await p.stop();
+    await env.stopAll();
+    if (keepLogs) {
+      // AppRole secret ids live next to the logs: only the logs stay.
+      rmSync(join(dir, 'approle'), { recursive: true, force: true });
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const [pg, nats, bao] = await Promise.all([
+      env.postgres({ name: 'bench-ingest' }),
+      env.nats(),
+      env.openBao(),
+    ]);
+    log(`postgres ${pg.version} on :${pg.port} (scram), nats ${nats.servers.join(',')}, openbao ${bao.url}`);
+    await pg.createDatabase(REGISTRY_DB);
+    for (const chain of ['registry', 'shared'] as const) {
+      const ds = createChainDataSource(chain, pg.clientConfig(REGISTRY_DB));
+      await ds.initialize();
+      await ds.runMigrations({ transaction: 'each' });
+      await ds.destroy();
+    }
+    const root = new OpenBaoClient({ url: bao.url, token: bao.rootToken });
+    const appRoleDir = join(dir, 'approle');
+    await bootstrapOpenBao({ openBao: root, outDir: appRoleDir });
+    await bootstrapDatabaseServer({
+      server: { name: SERVER_NAME, host: pg.host, port: pg.port },
+      admin: pg.clientConfig(),
+      openBao: root,
+      registryDatabases: [REGISTRY_DB],
+    });
+    root.close();
+
+    const license = writeLicense(dir);
+    const ports = Object.fromEntries(
+      await Promise.all(Object.keys(SERVICES).map(async (s) => [s, await freePort()] as const)),
+    ) as Record<Service, number>;
+    const operatorKey = `bench-operator-${randomBytes(24).toString('hex')}`;
+    const configFor = (service: Service): string =>
+      writeTestConfig(
+        {
+          registry: { instance: pg, database: REGISTRY_DB },
+          nats,
+          multitenancy: { enabled: true, selfServiceProvisioning: true, ...license },
+          vault: { url: bao.url },
+          apiPorts: ports,
+          loggingLevel: 'warn',
+        },
+        {
+          vault: {
+            approle: {
+              role_id: readFileSync(join(appRoleDir, `${service}.role-id`), 'utf8').trim(),
+              secret_id_file: join(appRoleDir, `${service}.secret-id`),
+            },
+          },
+        },
+      );
+    const start = (service: Service, extraEnv: Record<string, string>, nodeArgs: string[] = []) =>
+      startService({
+        name: service,
+        main: builtMain(options.workspace, SERVICES[service]),
+        args: [...(service === 'migrator' ? ['serve'] : []), '--config', configFor(service)],
+        env: { NODE_ENV: 'production', ...extraEnv },
+        nodeArgs,
+        readyUrl: `http://127.0.0.1:${ports[service]}/health/ready`,
+        logFile: join(logDir, `${service}.log`),
+        cwd: options.workspace,
+      });
+    const [registryProcess, provisionerProcess, migratorProcess, ingest] = await Promise.all([
+      start('registry', { SYSMANAGE_BOOTSTRAP_ADMIN_KEY: operatorKey }),
+      start('provisioner', {}),
+      start('migrator', {}),
+      start('ingest', options.ingestEnv, options.ingestNodeArgs),
+    ]);
+    processes.push(registryProcess, provisionerProcess, migratorProcess, ingest);
+    log(`services ready; ingest pid ${ingest.pid} on :${ports.ingest}`);
+
+    const registryUrl = `http://127.0.0.1:${ports.registry}`;
+    const api = async <T>(method: string, path: string, body: unknown, expect: number): Promise<T> => {
+      const res = await fetch(`${registryUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status !== expect) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return (text === '' ? null : JSON.parse(text)) as T;
+    };
+    await api(
+      'POST',
+      `${CP}/database-servers`,
+      {
+        name: SERVER_NAME,
+        host: pg.host,
+        port: pg.port,
+        region: 'eu',
+        jurisdiction: 'EU',
+        capacity: 1000,
+      },
+      201,
+    );
+
+    const createTenants = async (slugs: string[]): Promise<string[]> => {
+      const ids: string[] = [];
+      for (const slug of slugs) {
+        const t = await api<{ id: string }>(
+          'POST',
+          `${CP}/tenants`,
+          { slug, name: slug, database_server: SERVER_NAME },
+          201,
+        );
+        ids.push(t.id);
+      }
+      const deadline = Date.now() + 10 * 60_000;
+      for (const id of ids) {
+        for (;;) {
+          const t = await api<{ status: string; last_error: string | null }>(
+            'GET',
+            `${CP}/tenants/${id}`,
+            undefined,
+            200,
+          );
+          if (t.status === 'active') break;
+          if (t.status === 'failed') throw new Error(`tenant ${id} failed: ${t.last_error}`);
+          if (Date.now() > deadline) throw new Error(`tenant ${id} not active in time (${t.status})`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      return ids;
+    };
+    const issueToken = async (tenantId: string): Promise<string> =>
+      (
+        await api<{ token: string }>(
+          'POST',
+          `${CP}/tenants/${tenantId}/enrollment-tokens`,
+          { label: 'bench' },
+          201,
+        )
+      ).token;
+
+    return {
+      pg,
+      ingestUrl: `http://127.0.0.1:${ports.ingest}`,
+      ingest,
+      api,
+      createTenants,
+      issueToken,
+      logDir,
+      stop,
+    };
+  } catch (error) {
+    await stop(true).catch(() => undefined);
+    throw error;
+  }
+}

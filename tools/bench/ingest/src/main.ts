@@ -1,0 +1,367 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import type { BatchShape } from './agents';
+import { startBenchStack, type BenchStack } from './bench-stack';
+import { summarizeProfiles } from './cpu-profile';
+import {
+  closedLoop,
+  insertBaseline,
+  measurePersist,
+  openLoop,
+  registerAgents,
+  restartStorm,
+  type TenantDb,
+} from './phases';
+import { histogramMeanMs } from './prom-text';
+import { cpuSeconds, memoryMiB, treeCpuSeconds } from './service-process';
+import { rate } from './stats';
+
+interface BenchOptions {
+  tenants: number;
+  agentsPerTenant: number;
+  concurrency: number;
+  durationS: number;
+  halfDurationS: number;
+  heartbeats: number;
+  inventoryEvery: number;
+  packages: number;
+  stormAgents: number;
+  baselineBatch: number;
+  cpuProf: boolean;
+  keepLogs: boolean;
+  /** Extra environment of ingest (--ingest-env KEY=VALUE, repeatable), e.g. SYSMANAGE_REGISTRY_POOL_SIZE. */
+  ingestEnv: Record<string, string>;
+  out: string;
+}
+
+const USAGE = `usage: node dist/tools/bench/ingest/src/main.js [--tenants N (20)] [--agents-per-tenant N (10)]
+  [--concurrency N (32)] [--duration S (20)] [--half-duration S (15)] [--heartbeats N per request (20)]
+  [--inventory-every N (10)] [--packages N (100)] [--storm-agents N (5000)] [--baseline-batch N (500)]
+  [--cpu-prof] [--keep-logs] [--ingest-env SYSMANAGE_X=V ...] [--out FILE (tools/bench/ingest/results/latest.json)]`;
+
+function workspaceRoot(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir))
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error(`no nx.json above ${from}`);
+}
+
+function parseOptions(argv: string[], workspace: string): BenchOptions {
+  const options: BenchOptions = {
+    tenants: 20,
+    agentsPerTenant: 10,
+    concurrency: 32,
+    durationS: 20,
+    halfDurationS: 15,
+    heartbeats: 20,
+    inventoryEvery: 10,
+    packages: 100,
+    stormAgents: 5000,
+    baselineBatch: 500,
+    cpuProf: false,
+    keepLogs: false,
+    ingestEnv: {},
+    out: join(workspace, 'tools/bench/ingest/results/latest.json'),
+  };
+  const numeric: Record<string, keyof BenchOptions> = {
+    '--tenants': 'tenants',
+    '--agents-per-tenant': 'agentsPerTenant',
+    '--concurrency': 'concurrency',
+    '--duration': 'durationS',
+    '--half-duration': 'halfDurationS',
+    '--heartbeats': 'heartbeats',
+    '--inventory-every': 'inventoryEvery',
+    '--packages': 'packages',
+    '--storm-agents': 'stormAgents',
+    '--baseline-batch': 'baselineBatch',
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i] ?? '';
+    if (flag === '--cpu-prof' || flag === '--keep-logs') {
+      options[flag === '--cpu-prof' ? 'cpuProf' : 'keepLogs'] = true;
+      continue;
+    }
+    const value = argv[++i];
+    const key = numeric[flag];
+    if (key !== undefined) {
+      if (value === undefined || !/^[0-9]{1,6}$/.test(value))
+        throw new Error(`${flag} needs a number\n${USAGE}`);
+      (options as unknown as Record<string, number>)[key] = Number(value);
+    } else if (flag === '--out' && value !== undefined) options.out = resolve(value);
+    else if (flag === '--ingest-env' && value !== undefined && /^SYSMANAGE_[A-Z_]+=.+$/.test(value)) {
+      const eq = value.indexOf('=');
+      options.ingestEnv[value.slice(0, eq)] = value.slice(eq + 1);
+    } else throw new Error(`unknown argument ${flag}\n${USAGE}`);
+  }
+  if (options.tenants < 1 || options.stormAgents % options.tenants !== 0)
+    throw new Error('--storm-agents must be a multiple of --tenants');
+  return options;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+};
+
+/** Busy and total jiffies of the whole machine (/proc/stat). */
+function machineCpu(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/** CPU of ingest and of the whole machine over one phase. */
+class CpuWindow {
+  private readonly ingest0: number;
+  private readonly pg0: number;
+  private readonly machine0 = machineCpu();
+  private readonly self0 = process.cpuUsage();
+  private readonly t0 = Date.now();
+  constructor(
+    private readonly pid: number,
+    private readonly pgPid: number,
+  ) {
+    this.ingest0 = cpuSeconds(pid);
+    this.pg0 = treeCpuSeconds(pgPid);
+  }
+  end(): {
+    ingestCores: number;
+    postgresCores: number;
+    benchClientCores: number;
+    machineBusyPercent: number;
+  } {
+    const s = (Date.now() - this.t0) / 1000;
+    const m = machineCpu();
+    const self = process.cpuUsage(this.self0);
+    const round = (v: number): number => Math.round(v * 100) / 100;
+    return {
+      ingestCores: round((cpuSeconds(this.pid) - this.ingest0) / s),
+      postgresCores: round((treeCpuSeconds(this.pgPid) - this.pg0) / s),
+      benchClientCores: round((self.user + self.system) / 1e6 / s),
+      machineBusyPercent: Math.round(
+        ((m.busy - this.machine0.busy) / Math.max(1, m.total - this.machine0.total)) * 100,
+      ),
+    };
+  }
+}
+
+async function scrape(stack: BenchStack): Promise<string> {
+  return (await fetch(`${stack.ingestUrl}/metrics`)).text();
+}
+
+/** What ingest's own histograms say about a phase (server side, ms). */
+function ingestView(before: string, after: string): Record<string, { count: number; meanMs: number }> {
+  return {
+    acceptInsideIngest: histogramMeanMs(before, after, 'sysmanage_ingest_accept_seconds'),
+    batchWrite: histogramMeanMs(before, after, 'sysmanage_ingest_batch_write_seconds'),
+    persistLag: histogramMeanMs(before, after, 'sysmanage_ingest_persist_lag_seconds'),
+  };
+}
+
+async function measure(stack: BenchStack, options: BenchOptions): Promise<Record<string, unknown>> {
+  const pid = stack.ingest.pid;
+  const pgPid = stack.pg.pid ?? -1;
+  const slugs = Array.from({ length: options.tenants }, (_, i) => `ing${String(i + 1).padStart(2, '0')}`);
+  let t = Date.now();
+  const ids = await stack.createTenants(slugs);
+  const tenants: TenantDb[] = ids.map((id, i) => ({ id, database: `tenant_${slugs[i]}` }));
+  log(`${tenants.length} tenants active in ${Date.now() - t} ms`);
+  const tokens = await Promise.all(ids.map((id) => stack.issueToken(id)));
+  t = Date.now();
+  const { agents, retries: setupRetries } = await registerAgents(
+    stack.ingestUrl,
+    tokens,
+    options.agentsPerTenant,
+    'sim',
+  );
+  const setup = { registerMs: Date.now() - t, registerRetries: setupRetries };
+  log(
+    `${agents.length} agents registered in ${setup.registerMs} ms (retried: ${JSON.stringify(setupRetries)})`,
+  );
+  const shape: BatchShape = {
+    heartbeats: options.heartbeats,
+    inventoryEvery: options.inventoryEvery,
+    packages: options.packages,
+  };
+
+  // Warm-up (JIT, every tenant's pool and lease), not counted.
+  const warm = await closedLoop(stack.ingestUrl, agents, 'warm', shape, options.concurrency, 3_000);
+  await measurePersist(stack.pg, tenants, warm, 60_000);
+  log(`warm-up: ${warm.acceptedMessages} messages`);
+
+  log(`peak: closed loop, ${options.concurrency} senders, ${options.durationS} s`);
+  let m0 = await scrape(stack);
+  let cpu = new CpuWindow(pid, pgPid);
+  const peak = await closedLoop(
+    stack.ingestUrl,
+    agents,
+    'peak',
+    shape,
+    options.concurrency,
+    options.durationS * 1000,
+  );
+  const peakCpu = cpu.end();
+  const peakPersist = await measurePersist(stack.pg, tenants, peak, 180_000);
+  const peakIngest = ingestView(m0, await scrape(stack));
+  const peakAcceptRate = rate(peak.acceptedMessages, peak.durationMs);
+  const peakRequestRate = rate(peak.requests, peak.durationMs);
+  log(
+    `peak: ${peakAcceptRate} msg/s accepted, ${peakPersist.rowsPerSecond} rows/s persisted, accept p99 ${peak.latency.p99} ms`,
+  );
+
+  const [first] = tenants;
+  if (first === undefined) throw new Error('no tenants');
+  const hostIds = agents.filter((a) => a.tenant === 0).map((a) => a.hostId);
+  const baseline = await insertBaseline(
+    stack.pg,
+    first,
+    hostIds,
+    peakPersist.heartbeatRows,
+    peakPersist.packageRows,
+    options.baselineBatch,
+  );
+  log(`baseline: ${baseline.rowsPerSecond} rows/s`);
+
+  const halfRps = Math.max(1, Math.round((peak.requests / peak.durationMs) * 500 * 10) / 10);
+  log(`half rate: open loop, ${halfRps} requests/s, ${options.halfDurationS} s`);
+  m0 = await scrape(stack);
+  cpu = new CpuWindow(pid, pgPid);
+  const half = await openLoop(stack.ingestUrl, agents, 'half', shape, halfRps, options.halfDurationS * 1000);
+  const halfCpu = cpu.end();
+  const halfPersist = await measurePersist(stack.pg, tenants, half, 120_000);
+  const halfIngest = ingestView(m0, await scrape(stack));
+  log(`half rate: accept p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
+
+  const memBeforeStorm = memoryMiB(pid);
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => rssSamples.push(memoryMiB(pid).rss), 250);
+  log(`restart storm: ${options.stormAgents} agents at once`);
+  m0 = await scrape(stack);
+  cpu = new CpuWindow(pid, pgPid);
+  const storm = await restartStorm(
+    stack.ingestUrl,
+    stack.pg,
+    tenants,
+    tokens,
+    options.stormAgents / options.tenants,
+  );
+  const stormCpu = cpu.end();
+  clearInterval(sampler);
+  const stormIngest = ingestView(m0, await scrape(stack));
+  const memAfterStorm = memoryMiB(pid);
+  log(
+    `storm: 95% registered after ${storm.msUntil95Registered} ms, heartbeat p95 ${storm.heartbeatLatency.p95} ms, VmHWM ${memAfterStorm.hwm} MiB`,
+  );
+
+  const ratio = Math.round((peakPersist.rowsPerSecond / baseline.rowsPerSecond) * 100) / 100;
+  const strip = <T extends { acceptedAt: unknown }>(run: T): Omit<T, 'acceptedAt'> => {
+    const { acceptedAt: _drop, ...rest } = run;
+    return rest;
+  };
+  return {
+    setup,
+    peak: {
+      ...strip(peak),
+      acceptedMessagesPerSecond: peakAcceptRate,
+      requestsPerSecond: peakRequestRate,
+      persist: peakPersist,
+      cpu: peakCpu,
+      ingest: peakIngest,
+    },
+    baseline,
+    persistedToBaselineRatio: ratio,
+    halfRate: {
+      ...strip(half),
+      requestsPerSecondTarget: halfRps,
+      acceptedMessagesPerSecond: rate(half.acceptedMessages, half.durationMs),
+      persist: halfPersist,
+      cpu: halfCpu,
+      ingest: halfIngest,
+    },
+    storm: { ...storm, cpu: stormCpu, ingest: stormIngest },
+    ingestMemoryMiB: {
+      peakRssBeforeStorm: memBeforeStorm.hwm,
+      peakRss: memAfterStorm.hwm,
+      rssDuringStormMax: Math.max(...rssSamples),
+      rssAfterStorm: memAfterStorm.rss,
+    },
+    targets: {
+      persistedToBaseline: { target: '>= 0.5', value: ratio, met: ratio >= 0.5 },
+      acceptP99AtHalfRateMs: { target: '<= 50', value: half.latency.p99, met: half.latency.p99 <= 50 },
+      storm95RegisteredMs: {
+        target: '<= 30000',
+        value: storm.msUntil95Registered,
+        met: storm.msUntil95Registered <= 30_000,
+      },
+      stormHeartbeatP95Ms: {
+        target: '<= 250',
+        value: storm.heartbeatLatency.p95,
+        met: storm.heartbeatLatency.p95 <= 250,
+      },
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const workspace = workspaceRoot(__dirname);
+  const options = parseOptions(process.argv.slice(2), workspace);
+  const loadBefore = loadavg();
+  const startedAt = new Date().toISOString();
+  log('starting PostgreSQL, NATS, OpenBAO and the four services');
+  const profDir = join(workspace, 'tmp', `bench-ingest-prof-${process.pid}`);
+  const stack = await startBenchStack({
+    workspace,
+    ingestEnv: options.ingestEnv,
+    ingestNodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    log,
+  });
+  let results: Record<string, unknown>;
+  let ok = false;
+  try {
+    results = await measure(stack, options);
+    ok = true;
+  } finally {
+    if (!ok || options.keepLogs) log(`service logs kept in ${stack.logDir}`);
+    await stack.stop(!ok || options.keepLogs);
+  }
+  const profile = options.cpuProf ? { dir: profDir, ...summarizeProfiles(profDir) } : null;
+  const report = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      postgres: stack.pg.version,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg(),
+    },
+    parameters: { ...options, out: undefined },
+    ...results,
+    ingestCpuProfile: profile,
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  // Formatted as the repository's Prettier would (make lint checks the committed file).
+  const prettierOptions = (await resolveConfig(options.out)) ?? {};
+  writeFileSync(options.out, await format(JSON.stringify(report), { ...prettierOptions, parser: 'json' }));
+  process.stdout.write(`${JSON.stringify(results['targets'], null, 2)}\n\nJSON: ${options.out}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench-ingest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
