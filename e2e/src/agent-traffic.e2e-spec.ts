@@ -6,9 +6,7 @@ import { REGISTRY_DB, startMultiTenantStack, type MultiTenantStack } from './sup
 
 // Issue 4's "Must show" through the built services: agents talk HTTP to the
 // built ingest, operators to the built registry; the rows are counted with SQL
-// on each PostgreSQL server. The connection budget (40 tenants inside 10
-// connections on one filled server) is proven by
-// apps/ingest/src/writers/tenant-writers.int-spec.ts and not repeated here.
+// on each PostgreSQL server. The connection budget is agent-traffic-budget.e2e-spec.ts.
 
 jest.setTimeout(120_000);
 
