@@ -5,7 +5,13 @@ export interface AgentSettings {
   /** Collapsed mode only: refuse registrations without an enrollment token (multi-tenant mode always requires one). */
   requireEnrollmentToken: boolean;
   credentialCache: CredentialCacheOptions;
+  /** Registrations running at once in this process (see RegistrationGate); default half the registry pool. */
+  registrationConcurrency: number;
+  /** How long a registration may wait for its turn before 503 ingest_unavailable (the agent retries). */
+  registrationWaitMs: number;
 }
+
+export const DEFAULT_REGISTRATION_WAIT_MS = 20_000;
 
 export class AgentSettingsError extends Error {
   override readonly name = 'AgentSettingsError';
@@ -27,9 +33,22 @@ function flag(env: NodeJS.ProcessEnv, key: string): boolean {
   throw new AgentSettingsError(`${key} must be true or false, got ${JSON.stringify(env[key])}`);
 }
 
-/** Reads the settings once at start; a bad value refuses the start with the variable's name. */
-export function readAgentSettings(env: NodeJS.ProcessEnv): AgentSettings {
+/**
+ * Reads the settings once at start; a bad value refuses the start with the
+ * variable's name. `registryPoolSize` is `registry.pool_size` of this process.
+ */
+export function readAgentSettings(env: NodeJS.ProcessEnv, registryPoolSize = 10): AgentSettings {
   return {
+    registrationConcurrency: positiveInt(
+      env,
+      'SYSMANAGE_INGEST_REGISTRATION_CONCURRENCY',
+      Math.max(1, Math.floor(registryPoolSize / 2)),
+    ),
+    registrationWaitMs: positiveInt(
+      env,
+      'SYSMANAGE_INGEST_REGISTRATION_WAIT_MS',
+      DEFAULT_REGISTRATION_WAIT_MS,
+    ),
     requireEnrollmentToken: flag(env, 'SYSMANAGE_INGEST_REQUIRE_ENROLLMENT_TOKEN'),
     credentialCache: {
       maxEntries: positiveInt(

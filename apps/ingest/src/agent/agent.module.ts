@@ -65,7 +65,7 @@ function childLogger(parent: Logger, context: string): Logger {
 @Module({})
 export class AgentModule {
   static forRoot(config: SysManageConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const settings = readAgentSettings(env);
+    const settings = readAgentSettings(env, config.registry.poolSize);
     const options: AgentOptions = { multitenant: config.multitenancy.enabled, settings };
     return {
       module: AgentModule,

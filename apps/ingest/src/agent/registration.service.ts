@@ -10,6 +10,7 @@ import { runWithContext, ROOT_LOGGER } from '@sysmanage/observability';
 import {
   ensureCollapsedTenant,
   EnrollmentRefusedError,
+  hashToken,
   tokenDisplayPrefix,
   type EnrollmentRedemption,
   type EnrollmentResult,
@@ -27,6 +28,7 @@ import { AgentMetrics } from './agent-metrics';
 import type { AgentSettings } from './agent-settings';
 import { AGENT_OPTIONS, ENROLLMENT_REDEMPTION } from './agent.tokens';
 import { hostRecorder } from './host-record';
+import { RegistrationGate, RegistrationGateTimeout } from './registration-gate';
 import { parseRegisterRequest } from './register-request';
 
 export interface AgentOptions {
@@ -53,6 +55,7 @@ export interface RegisterResponse {
 export class RegistrationService implements OnApplicationBootstrap {
   private readonly log: Logger;
   private collapsedTenant: Promise<void> | null = null;
+  private readonly gate: RegistrationGate;
 
   constructor(
     @Inject(ENROLLMENT_REDEMPTION) private readonly redemption: EnrollmentRedemption,
@@ -64,6 +67,8 @@ export class RegistrationService implements OnApplicationBootstrap {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'AgentRegistration' });
+    const { registrationConcurrency, registrationWaitMs } = options.settings;
+    this.gate = new RegistrationGate(registrationConcurrency, registrationWaitMs);
   }
 
   /** Collapsed mode: the built-in tenant row; a registry not migrated yet is retried at the first registration. */
@@ -82,16 +87,30 @@ export class RegistrationService implements OnApplicationBootstrap {
     const recordHost = hostRecorder(this.databases, identity);
     const tokenPrefix = enrollmentToken === null ? null : tokenDisplayPrefix(enrollmentToken);
     let result: EnrollmentResult;
+    // One token's registrations queue here rather than on its row lock in the registry (see RegistrationGate).
+    const turn =
+      enrollmentToken === null ? `machine:${identity.machineId}` : `token:${hashToken(enrollmentToken)}`;
     try {
-      if (enrollmentToken !== null || this.options.multitenant) {
-        result = await this.redemption.redeem(enrollmentToken ?? '', identity, recordHost);
-      } else if (this.options.settings.requireEnrollmentToken) {
-        result = await this.redemption.refuseTokenRequired(identity);
-      } else {
+      result = await this.gate.run(turn, async () => {
+        if (enrollmentToken !== null || this.options.multitenant) {
+          return this.redemption.redeem(enrollmentToken ?? '', identity, recordHost);
+        }
+        if (this.options.settings.requireEnrollmentToken)
+          return this.redemption.refuseTokenRequired(identity);
         await this.ensureCollapsedTenant();
-        result = await this.redemption.registerWithoutToken(identity, recordHost);
-      }
+        return this.redemption.registerWithoutToken(identity, recordHost);
+      });
     } catch (error) {
+      if (error instanceof RegistrationGateTimeout) {
+        this.log.warn(
+          { machineId: identity.machineId, tokenPrefix, pending: this.gate.pending },
+          'registration gave up waiting for its turn; the agent retries',
+        );
+        throw new AgentError(
+          AgentErrorCode.INGEST_UNAVAILABLE,
+          'too many registrations in progress; retry later',
+        );
+      }
       throw this.refusal(error, identity, tokenPrefix);
     }
     this.metrics.registered(result.reEnrolled);
