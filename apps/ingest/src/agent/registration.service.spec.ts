@@ -2,6 +2,8 @@ import { HostEventKind, type HostEvent } from '@sysmanage/contracts';
 import type { HttpMetrics } from '@sysmanage/observability';
 import {
   COLLAPSED_TENANT_ID,
+  EnrollmentError,
+  EnrollmentErrorCode,
   EnrollmentRefusedError,
   type EnrollmentRedemption,
   type EnrollmentResult,
@@ -148,6 +150,18 @@ describe('RegistrationService', () => {
         }),
       },
     ]);
+  });
+
+  it.each([
+    ['the registry pool has no free connection', new Error('timeout exceeded when trying to connect')],
+    [
+      "the token's lock wait ran out",
+      new EnrollmentError(EnrollmentErrorCode.BUSY, 'registration waited more than 10000 ms'),
+    ],
+  ])('%s -> 503 ingest_unavailable (retryable), not 500', async (_case, redeemError) => {
+    const { service } = harness({ multitenant: true, redeemError });
+    const error = await agentError(service.register({ ...body, enrollment_token: TOKEN }));
+    expect(error.code).toBe(AgentErrorCode.INGEST_UNAVAILABLE);
   });
 
   it('collapsed mode with a token redeems it', async () => {

@@ -9,6 +9,8 @@ import {
 import { runWithContext, ROOT_LOGGER } from '@sysmanage/observability';
 import {
   ensureCollapsedTenant,
+  EnrollmentError,
+  EnrollmentErrorCode,
   EnrollmentRefusedError,
   hashToken,
   tokenDisplayPrefix,
@@ -30,6 +32,12 @@ import { AGENT_OPTIONS, ENROLLMENT_REDEMPTION } from './agent.tokens';
 import { hostRecorder } from './host-record';
 import { RegistrationGate, RegistrationGateTimeout } from './registration-gate';
 import { parseRegisterRequest } from './register-request';
+
+/** pg-pool's acquire timeout, and the redeemer's bounded wait for a token or machine lock. */
+function isRegistryBusy(error: unknown): boolean {
+  if (error instanceof EnrollmentError && error.code === EnrollmentErrorCode.BUSY) return true;
+  return error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
+}
 
 export interface AgentOptions {
   /** multitenancy.enabled: every registration needs an enrollment token. */
@@ -164,11 +172,11 @@ export class RegistrationService implements OnApplicationBootstrap {
         { cause: error },
       );
     }
-    if (isConnectionLoss(error)) {
-      // The registry database is away (the redemption's transaction could not run or commit): nothing counted.
+    if (isConnectionLoss(error) || isRegistryBusy(error)) {
+      // The registry database is away or saturated (the redemption could not run or commit): nothing counted.
       this.log.error(
         { err: error, machineId: identity.machineId },
-        'registration failed: registry database unreachable',
+        'registration failed: registry database unreachable or busy',
       );
       return new AgentError(
         AgentErrorCode.INGEST_UNAVAILABLE,
