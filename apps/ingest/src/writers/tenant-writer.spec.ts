@@ -69,27 +69,38 @@ function fakeClient(): ClientBase {
   } as unknown as ClientBase;
 }
 
+/** Every writer a test made, stopped after it even when an expectation failed (no loop outlives its test). */
+const started: TenantWriter[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((w) => w.stop()));
+});
+
 function writerWith(
   queue: FakeMsg[],
   databases: TenantDatabases,
+  settings: Partial<typeof DEFAULT_WRITER_SETTINGS> = {},
 ): { writer: TenantWriter; registry: Registry } {
   const registry = new Registry();
-  const writer = new TenantWriter(TENANT, {
+  const writer: TenantWriter = new TenantWriter(TENANT, {
     js: { consumers: { get: () => Promise.resolve(fakeConsumer(queue)) } } as unknown as JetStreamClient,
     jsm: {
       streams: { info: () => Promise.resolve({}) },
-      consumers: { info: () => Promise.resolve({ config: { ack_wait: 30_000_000_000 } }) },
+      consumers: {
+        info: () => Promise.resolve({ config: { ack_wait: 30_000_000_000 } }),
+        update: () => Promise.resolve({}),
+      },
     } as unknown as JetStreamManager,
     databases,
     metrics: new WriterMetrics(() => 1, registry),
-    settings: { ...DEFAULT_WRITER_SETTINGS, backoffBaseMs: 10, backoffMaxMs: 20 },
+    settings: { ...DEFAULT_WRITER_SETTINGS, backoffBaseMs: 10, backoffMaxMs: 20, ...settings },
     logger: pino({ level: process.env['WLOG'] ?? 'silent' }),
   });
+  started.push(writer);
   return { writer, registry };
 }
 
 async function until(probe: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !probe(); i += 1) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1_000 && !probe(); i += 1) await new Promise((r) => setTimeout(r, 5));
   expect(probe()).toBe(true);
 }
 
@@ -136,6 +147,35 @@ describe('TenantWriter', () => {
     await until(() => msgs.every((m) => m.settled.length > 0));
     await writer.stop();
     expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['term'], ['ack']]);
+  });
+
+  it('keeps a held batch alive every third of ack_wait while one backoff lasts longer', async () => {
+    const msgs = [fakeMsg('m1', 0)];
+    let calls = 0;
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (tenantId, work) => {
+        calls += 1;
+        if (calls === 1) {
+          return Promise.reject(
+            new TenantUnavailableError(TenantUnavailableErrorCode.DATABASE_UNREACHABLE, tenantId, 'down'),
+          );
+        }
+        return work(fakeClient());
+      },
+    };
+    // One 1 s backoff against a 300 ms ack wait: working() at 0, 100, 200, ... 900 ms, then the ack.
+    const { writer } = writerWith([...msgs], databases, {
+      ackWaitMs: 300,
+      backoffBaseMs: 1_000,
+      backoffMaxMs: 1_000,
+    });
+    writer.start();
+    await until(() => msgs[0]!.settled.includes('ack'));
+    await writer.stop();
+    const working = msgs[0]!.settled.filter((s) => s === 'working').length;
+    expect(working).toBeGreaterThanOrEqual(9);
+    expect(working).toBeLessThanOrEqual(11);
   });
 
   it('naks a held batch when stopped, so another replica takes it at once', async () => {
