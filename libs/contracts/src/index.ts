@@ -36,6 +36,7 @@ export {
   IngestMessage,
   ingestMessageDedupId,
 } from './ingest/ingest-message.message';
+export { decodeIngestMessage } from './ingest/decode-ingest-message';
 
 export {
   AGENT_LIMITS,

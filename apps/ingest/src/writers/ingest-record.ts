@@ -1,4 +1,4 @@
-import { IngestMessage, validateMessage } from '@sysmanage/contracts';
+import { decodeIngestMessage, type IngestMessage } from '@sysmanage/contracts';
 import { WriterError, WriterErrorCode } from './writer-error';
 
 /** One decoded stream message, with the consumer's sequence for logs. */
@@ -16,7 +16,7 @@ export interface IngestRecord {
 export function decodeIngestRecord(tenantId: string, data: Uint8Array): IngestRecord {
   let message: IngestMessage;
   try {
-    message = validateMessage(IngestMessage, data);
+    message = decodeIngestMessage(data);
   } catch (error) {
     throw new WriterError(
       WriterErrorCode.MALFORMED_MESSAGE,
