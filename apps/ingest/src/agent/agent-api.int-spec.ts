@@ -250,6 +250,20 @@ describe('agent API (collapsed mode, real PostgreSQL and JetStream)', () => {
     expect(await pg.query(`SELECT id FROM hosts WHERE machine_id = 'm-0002'`, [], REGISTRY_DB)).toEqual([]);
   });
 
+  it('an unknown route or method under the agent prefix is a problem+json 404 route_not_found', async () => {
+    for (const res of [
+      await http().post(`${AGENT}/regster`).send({}),
+      await http().get(`${AGENT}/messages`),
+      await http().delete(`${AGENT}/register/extra`),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'route_not_found', status: 404 });
+    }
+    // The real routes still answer.
+    expect((await http().post(`${AGENT}/register`).send({})).body.code).toBe('validation_failed');
+  });
+
   it('refuses an invalid registration body with validation_failed and the field', async () => {
     const res = await http().post(`${AGENT}/register`).send({ hostname: 'x', machine_id: 'has space' });
     expect(res.status).toBe(400);

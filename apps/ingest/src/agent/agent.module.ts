@@ -22,7 +22,7 @@ import { IngestPublisher } from '../publish/ingest-publisher';
 import { AgentMetrics } from './agent-metrics';
 import { AgentProblemFilter } from './agent-problem.filter';
 import { readAgentSettings } from './agent-settings';
-import { AgentController } from './agent.controller';
+import { AgentController, AgentFallbackController } from './agent.controller';
 import { AGENT_OPTIONS, ENROLLMENT_REDEMPTION, HOST_AUTHENTICATOR, INGEST_PUBLISHER } from './agent.tokens';
 import { MessageIntakeService } from './message-intake.service';
 import { RegistrationService, type AgentOptions } from './registration.service';
@@ -69,7 +69,7 @@ export class AgentModule {
     const options: AgentOptions = { multitenant: config.multitenancy.enabled, settings };
     return {
       module: AgentModule,
-      controllers: [AgentController],
+      controllers: [AgentController, AgentFallbackController],
       providers: [
         { provide: AGENT_OPTIONS, useValue: options },
         AgentMetrics,
