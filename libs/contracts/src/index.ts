@@ -36,7 +36,12 @@ export {
   IngestMessage,
   ingestMessageDedupId,
 } from './ingest/ingest-message.message';
-export { decodeIngestMessage } from './ingest/decode-ingest-message';
+export { decodeIngestEnvelope, decodeIngestMessage } from './ingest/decode-ingest-message';
+export {
+  ingestEnvelopeDedupId,
+  type IngestEnvelope,
+  type IngestEnvelopeItem,
+} from './ingest/ingest-envelope';
 
 export {
   AGENT_LIMITS,

@@ -1,5 +1,12 @@
 import type { VaultConfig } from '@sysmanage/config';
-import { encodeMessage, ingestMessageDedupId, ingestSubject, type IngestMessage } from '@sysmanage/contracts';
+import {
+  encodeMessage,
+  ingestEnvelopeDedupId,
+  ingestMessageDedupId,
+  ingestSubject,
+  type IngestEnvelope,
+  type IngestMessage,
+} from '@sysmanage/contracts';
 import { OpenBaoClient } from '@sysmanage/openbao';
 import {
   createChainDataSource,
@@ -230,18 +237,43 @@ export function ingestMessage(
   return { messageId, tenantId, hostId, type, timestamp: now, receivedAt: now, payload };
 }
 
-/** Publishes like the agent API: the tenant's subject, Nats-Msg-Id = host:message (dedupId: false publishes without it). */
+/**
+ * Publishes like the agent API: one IngestEnvelope of the messages (one host, one type) on the tenant's
+ * subject, with the envelope's Nats-Msg-Id (`dedupId: false` publishes without it). `legacy: true`
+ * publishes each message in the single-message form an earlier ingest published.
+ */
 export async function publishIngest(
   nc: NatsConnection,
-  message: IngestMessage,
-  options: { dedupId?: boolean } = {},
+  messages: IngestMessage | readonly IngestMessage[],
+  options: { dedupId?: boolean; legacy?: boolean } = {},
 ): Promise<void> {
+  const list = [messages].flat();
+  const [first] = list;
+  if (first === undefined) return;
+  const js = nc.jetstream();
+  if (options.legacy === true) {
+    for (const message of list) {
+      const h = headers();
+      if (options.dedupId !== false)
+        h.set('Nats-Msg-Id', ingestMessageDedupId(message.hostId, message.messageId));
+      await js.publish(ingestSubject(message.tenantId, message.type), encodeMessage(message), { headers: h });
+    }
+    return;
+  }
+  const { tenantId, hostId, type, receivedAt } = first;
+  const envelope: IngestEnvelope = {
+    tenantId,
+    hostId,
+    type,
+    receivedAt,
+    messages: list.map(({ messageId, timestamp, payload }) => ({ messageId, timestamp, payload })),
+  };
   const h = headers();
-  if (options.dedupId !== false)
-    h.set('Nats-Msg-Id', ingestMessageDedupId(message.hostId, message.messageId));
-  await nc.jetstream().publish(ingestSubject(message.tenantId, message.type), encodeMessage(message), {
-    headers: h,
-  });
+  if (options.dedupId !== false) {
+    const ids = envelope.messages.map((m) => m.messageId);
+    h.set('Nats-Msg-Id', ingestEnvelopeDedupId(hostId, type, ids));
+  }
+  await js.publish(ingestSubject(tenantId, type), encodeMessage(envelope), { headers: h });
 }
 
 /** Polls until `probe` returns true (or fails with the last value it saw). */

@@ -8,7 +8,8 @@ import {
   tenantEventSubject,
   TenantStatus,
   type HostEvent,
-  type IngestMessage,
+  ingestEnvelopeDedupId,
+  type IngestEnvelope,
   type TenantEvent,
 } from '@sysmanage/contracts';
 import { createChainDataSource } from '@sysmanage/schema';
@@ -131,6 +132,7 @@ describe('agent API (collapsed mode, real PostgreSQL and JetStream)', () => {
       tenant_id: randomUUID(), // ignored: the tenant comes from the credential
       messages: [
         { ...heartbeat('hb-1'), host_id: randomUUID() },
+        heartbeat('hb-2'),
         { id: 'si-1', type: 'system_info', timestamp: now(), payload: { hostname: 'web-1', kernel: '6.1' } },
         {
           id: 'sw-1',
@@ -142,26 +144,29 @@ describe('agent API (collapsed mode, real PostgreSQL and JetStream)', () => {
     };
     const res = await post(host.host_token, batch);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ accepted: 3 });
+    expect(res.body).toEqual({ accepted: 4 });
+    // One envelope per type: the two heartbeats travel together.
     expect(await lastSeq()).toBe(before + 3);
 
-    await eventually('the three messages seen on the wire', async () => published.length >= seen + 3, 5_000);
+    await eventually('the three envelopes seen on the wire', async () => published.length >= seen + 3, 5_000);
     const mine = published.slice(seen);
     expect(mine.map((m) => m.subject).sort()).toEqual(
       ['heartbeat', 'software_inventory', 'system_info'].map(
         (t) => `sysmanage.ingest.${COLLAPSED_TENANT_ID}.${t}`,
       ),
     );
-    for (const msg of mine) {
-      const body = JSON.parse(new TextDecoder().decode(msg.data)) as IngestMessage;
+    const envelopes = mine.map((msg) => {
+      const body = JSON.parse(new TextDecoder().decode(msg.data)) as IngestEnvelope;
       expect(body).toMatchObject({ tenantId: COLLAPSED_TENANT_ID, hostId: host.host_id });
-      expect(msg.headers?.get('Nats-Msg-Id')).toBe(`${host.host_id}:${body.messageId}`);
-    }
-    const systemInfo = mine.find((m) => m.subject.endsWith('.system_info'));
-    expect(JSON.parse(new TextDecoder().decode(systemInfo?.data)).payload).toEqual({
-      hostname: 'web-1',
-      kernel: '6.1',
+      expect(msg.subject).toBe(`sysmanage.ingest.${COLLAPSED_TENANT_ID}.${body.type}`);
+      const ids = body.messages.map((m) => m.messageId);
+      expect(msg.headers?.get('Nats-Msg-Id')).toBe(ingestEnvelopeDedupId(host.host_id, body.type, ids));
+      return body;
     });
+    const byType = new Map(envelopes.map((e) => [e.type, e.messages]));
+    expect(byType.get('heartbeat')?.map((m) => m.messageId)).toEqual(['hb-1', 'hb-2']);
+    expect(byType.get('system_info')?.[0]?.payload).toEqual({ hostname: 'web-1', kernel: '6.1' });
+    expect(byType.get('software_inventory')?.map((m) => m.messageId)).toEqual(['sw-1']);
 
     // The agent retrying the same batch (a lost 202) stores nothing twice.
     const retry = await post(host.host_token, batch);

@@ -41,15 +41,31 @@ describe('validateBatch', () => {
       NOW,
     );
     expect(batch).toEqual([
-      { id: 'a', type: 'heartbeat', timestamp: '2026-06-01T12:00:00.000Z', payload: { cpu_percent: 1 } },
-      { id: 'b', type: 'system_info', timestamp: at(-1000), payload: { hostname: 'h', kernel: '6.1' } },
+      {
+        id: 'a',
+        type: 'heartbeat',
+        timestamp: '2026-06-01T12:00:00.000Z',
+        payload: { cpu_percent: 1 },
+        bytes: 17,
+      },
+      {
+        id: 'b',
+        type: 'system_info',
+        timestamp: at(-1000),
+        payload: { hostname: 'h', kernel: '6.1' },
+        bytes: 31,
+      },
       {
         id: 'c',
         type: 'software_inventory',
         timestamp: at(0),
         payload: { packages: [{ name: 'bash', version: '5', package_manager: 'apt' }] },
+        bytes: 68,
       },
     ]);
+    // The size is the serialised payload's, the figure maxPayloadBytes is checked against.
+    for (const message of batch)
+      expect(message.bytes).toBe(Buffer.byteLength(JSON.stringify(message.payload)));
   });
 
   it.each<[string, unknown, AgentErrorCode, number | undefined, string | undefined]>([

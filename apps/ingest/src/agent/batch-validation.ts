@@ -17,6 +17,8 @@ export interface ValidAgentMessage {
   readonly timestamp: string;
   /** The payload exactly as the agent sent it (undeclared keys are kept). */
   readonly payload: Record<string, unknown>;
+  /** The payload's serialised size in bytes (checked against maxPayloadBytes; sizes the stream envelopes). */
+  readonly bytes: number;
 }
 
 export type BatchLimits = Pick<
@@ -85,7 +87,7 @@ function payloadOf(
   value: unknown,
   index: number,
   limits: BatchLimits,
-): Record<string, unknown> {
+): { payload: Record<string, unknown>; bytes: number } {
   if (!isPlainObject(value))
     fail(AgentErrorCode.INVALID_PAYLOAD, 'payload must be an object', index, 'payload');
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -102,7 +104,7 @@ function payloadOf(
     const field = first.field ? `payload.${first.field}` : 'payload';
     fail(AgentErrorCode.INVALID_PAYLOAD, `${field}: ${first.constraints.join(', ')}`, index, field);
   }
-  return value;
+  return { payload: value, bytes };
 }
 
 function messageAt(raw: unknown, index: number, now: number, limits: BatchLimits): ValidAgentMessage {
@@ -121,7 +123,7 @@ function messageAt(raw: unknown, index: number, now: number, limits: BatchLimits
     );
   }
   const timestamp = timestampOf(raw['timestamp'], index, now, limits);
-  return { id, type, timestamp, payload: payloadOf(type, raw['payload'], index, limits) };
+  return { id, type, timestamp, ...payloadOf(type, raw['payload'], index, limits) };
 }
 
 /**

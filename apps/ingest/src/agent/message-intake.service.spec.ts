@@ -1,8 +1,7 @@
-import type { IngestMessage } from '@sysmanage/contracts';
 import type { HttpMetrics } from '@sysmanage/observability';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { PublishError, type IngestPublisher } from '../publish/ingest-publisher';
+import { PublishError, type AcceptedBatch, type IngestPublisher } from '../publish/ingest-publisher';
 import { AgentError, AgentErrorCode } from './agent-error';
 import { AgentMetrics } from './agent-metrics';
 import { MessageIntakeService } from './message-intake.service';
@@ -14,12 +13,12 @@ const HOST = {
 };
 
 function harness(fail = false) {
-  const published: IngestMessage[][] = [];
+  const published: AcceptedBatch[] = [];
   const publisher = {
-    publishAll: async (messages: IngestMessage[]) => {
-      if (fail) throw new PublishError('1 of 2 messages were not stored');
-      published.push(messages);
-      return { stored: messages.length, duplicates: 0 };
+    publishBatch: async (batch: AcceptedBatch) => {
+      if (fail) throw new PublishError('1 of 2 envelopes were not stored');
+      published.push(batch);
+      return { stored: batch.messages.length, duplicates: 0 };
     },
   } as unknown as IngestPublisher;
   const registry = new Registry();
@@ -54,21 +53,13 @@ describe('MessageIntakeService', () => {
     };
     expect(await service.accept(HOST, body)).toEqual({ accepted: 2 });
     expect(published).toHaveLength(1);
-    expect(published[0]).toEqual([
-      expect.objectContaining({
-        messageId: 'a',
-        type: 'heartbeat',
-        tenantId: HOST.tenantId,
-        hostId: HOST.hostId,
-      }),
-      expect.objectContaining({
-        messageId: 'b',
-        type: 'system_info',
-        tenantId: HOST.tenantId,
-        hostId: HOST.hostId,
-      }),
+    expect(published[0]).toMatchObject({ tenantId: HOST.tenantId, hostId: HOST.hostId });
+    expect(published[0]?.messages).toEqual([
+      expect.objectContaining({ messageId: 'a', type: 'heartbeat', bytes: 17 }),
+      expect.objectContaining({ messageId: 'b', type: 'system_info' }),
     ]);
-    expect(published[0]?.[0]?.payload).toEqual({ cpu_percent: 3 });
+    expect(published[0]?.messages[0]?.payload).toEqual({ cpu_percent: 3 });
+    expect(published[0]?.messages[0]).not.toHaveProperty('tenantId');
     expect(await counter(registry, 'sysmanage_ingest_messages_accepted_total')).toBe(2);
     expect(
       await counter(registry, 'sysmanage_ingest_accept_seconds', 'sysmanage_ingest_accept_seconds_count'),

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IngestMessage } from '@sysmanage/contracts';
 import { ROOT_LOGGER } from '@sysmanage/observability';
 import type { Logger } from 'pino';
 import type { AuthenticatedHost } from '../auth/host-authenticator';
@@ -16,8 +15,8 @@ export interface AcceptedResponse {
 
 /**
  * Accepts one batch of an authenticated host: every message validated first
- * (all-or-nothing), then each published to the host's tenant subject, and
- * 202 only after JetStream acked them all.
+ * (all-or-nothing), then published to the host's tenant subjects (one
+ * envelope per message type), and 202 only after JetStream acked them all.
  */
 @Injectable()
 export class MessageIntakeService {
@@ -38,17 +37,19 @@ export class MessageIntakeService {
   ): Promise<AcceptedResponse> {
     const receivedAt = new Date();
     const batch = validateBatch(body, receivedAt.getTime());
-    const messages: IngestMessage[] = batch.map((m) => ({
-      messageId: m.id,
-      tenantId: host.tenantId,
-      hostId: host.hostId,
-      type: m.type,
-      timestamp: m.timestamp,
-      receivedAt: receivedAt.toISOString(),
-      payload: m.payload,
-    }));
     try {
-      const { duplicates } = await this.publisher.publishAll(messages);
+      const { duplicates } = await this.publisher.publishBatch({
+        tenantId: host.tenantId,
+        hostId: host.hostId,
+        receivedAt: receivedAt.toISOString(),
+        messages: batch.map(({ id, type, timestamp, payload, bytes }) => ({
+          messageId: id,
+          type,
+          timestamp,
+          payload,
+          bytes,
+        })),
+      });
       if (duplicates > 0)
         this.log.debug({ hostId: host.hostId, duplicates }, 'retried messages already in the stream');
     } catch (error) {
@@ -64,6 +65,6 @@ export class MessageIntakeService {
     for (const m of batch) byType.set(m.type, (byType.get(m.type) ?? 0) + 1);
     for (const [type, count] of byType) this.metrics.accepted(type, count);
     this.metrics.acceptLatency(Number(process.hrtime.bigint() - startedAt) / 1e9);
-    return { accepted: messages.length };
+    return { accepted: batch.length };
   }
 }

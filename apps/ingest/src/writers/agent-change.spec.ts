@@ -1,6 +1,6 @@
-import { encodeMessage, type IngestMessage } from '@sysmanage/contracts';
+import { encodeMessage, type IngestEnvelope, type IngestMessage } from '@sysmanage/contracts';
 import { toAgentChange } from './agent-change';
-import { decodeIngestRecord, ledgerKey } from './ingest-record';
+import { decodeIngestRecords, ledgerKey } from './ingest-record';
 import { WriterErrorCode } from './writer-error';
 
 const TENANT = '6f1d7c2e-0c1b-4a6e-9a53-1f8f3e2b9d10';
@@ -16,26 +16,68 @@ function changeOf(type: string, payload: Record<string, unknown>) {
   return toAgentChange({ message: message(type, payload), key: ledgerKey(HOST, 'm-1') });
 }
 
-describe('decodeIngestRecord', () => {
-  it('decodes a message of this tenant with its ledger key', () => {
-    const record = decodeIngestRecord(TENANT, encodeMessage(message('heartbeat', {})));
-    expect(record.key).toBe(ledgerKey(HOST, 'm-1'));
-    expect(record.message.hostId).toBe(HOST);
+function envelope(tenantId = TENANT): IngestEnvelope {
+  const now = new Date().toISOString();
+  return {
+    tenantId,
+    hostId: HOST,
+    type: 'heartbeat',
+    receivedAt: now,
+    messages: [
+      { messageId: 'm-1', timestamp: now, payload: { cpu_percent: 1 } },
+      { messageId: 'm-2', timestamp: now, payload: { cpu_percent: 2 } },
+    ],
+  };
+}
+
+describe('decodeIngestRecords', () => {
+  it('decodes an envelope of this tenant into its messages, in order, each with its ledger key', () => {
+    const records = decodeIngestRecords(TENANT, encodeMessage(envelope()));
+    expect(records.map((r) => r.key)).toEqual([ledgerKey(HOST, 'm-1'), ledgerKey(HOST, 'm-2')]);
+    expect(records.map((r) => r.message)).toEqual([
+      expect.objectContaining({
+        tenantId: TENANT,
+        hostId: HOST,
+        type: 'heartbeat',
+        payload: { cpu_percent: 1 },
+      }),
+      expect.objectContaining({
+        tenantId: TENANT,
+        hostId: HOST,
+        type: 'heartbeat',
+        payload: { cpu_percent: 2 },
+      }),
+    ]);
   });
 
-  it('refuses a message naming another tenant than the one it was consumed for', () => {
-    expect(() => decodeIngestRecord(TENANT, encodeMessage(message('heartbeat', {}, OTHER)))).toThrow(
-      expect.objectContaining({ code: WriterErrorCode.WRONG_TENANT }),
-    );
+  it('still decodes the single-message form an earlier ingest published', () => {
+    const [record, ...rest] = decodeIngestRecords(TENANT, encodeMessage(message('heartbeat', {})));
+    expect(rest).toEqual([]);
+    expect(record?.key).toBe(ledgerKey(HOST, 'm-1'));
+    expect(record?.message.hostId).toBe(HOST);
   });
 
-  it('refuses bytes that are not an IngestMessage', () => {
-    expect(() => decodeIngestRecord(TENANT, new TextEncoder().encode('{not json'))).toThrow(
-      expect.objectContaining({ code: WriterErrorCode.MALFORMED_MESSAGE }),
-    );
-    expect(() => decodeIngestRecord(TENANT, encodeMessage({ messageId: 'x' }))).toThrow(
-      expect.objectContaining({ code: WriterErrorCode.MALFORMED_MESSAGE }),
-    );
+  it('refuses an envelope or a message naming another tenant than the one it was consumed for', () => {
+    for (const value of [envelope(OTHER), message('heartbeat', {}, OTHER)]) {
+      expect(() => decodeIngestRecords(TENANT, encodeMessage(value))).toThrow(
+        expect.objectContaining({ code: WriterErrorCode.WRONG_TENANT }),
+      );
+    }
+  });
+
+  it('refuses bytes that are not an envelope, and an envelope with any invalid message', () => {
+    const broken = envelope();
+    broken.messages.push({ messageId: 'has space', timestamp: 'soon', payload: {} });
+    for (const data of [
+      new TextEncoder().encode('{not json'),
+      encodeMessage({ messageId: 'x' }),
+      encodeMessage({ ...envelope(), messages: [] }),
+      encodeMessage(broken),
+    ]) {
+      expect(() => decodeIngestRecords(TENANT, data)).toThrow(
+        expect.objectContaining({ code: WriterErrorCode.MALFORMED_MESSAGE }),
+      );
+    }
   });
 });
 

@@ -1,7 +1,7 @@
-import { decodeIngestMessage, type IngestMessage } from '@sysmanage/contracts';
+import { decodeIngestEnvelope, type IngestMessage } from '@sysmanage/contracts';
 import { WriterError, WriterErrorCode } from './writer-error';
 
-/** One decoded stream message, with the consumer's sequence for logs. */
+/** One agent message decoded from the stream. */
 export interface IngestRecord {
   readonly message: IngestMessage;
   /** `<hostId>\u0000<messageId>`: the ledger key. */
@@ -9,14 +9,16 @@ export interface IngestRecord {
 }
 
 /**
- * Decodes and checks a stream message for this writer's tenant. Ingest
- * validated it before publishing; this is the last line of defence against a
- * message on the wrong subject (never written to another tenant's database).
+ * Decodes and checks a stream message (an IngestEnvelope, or a single
+ * IngestMessage of an earlier ingest) for this writer's tenant: its agent
+ * messages, in order. Ingest validated them before publishing; this is the
+ * last line of defence against a message on the wrong subject (never
+ * written to another tenant's database).
  */
-export function decodeIngestRecord(tenantId: string, data: Uint8Array): IngestRecord {
-  let message: IngestMessage;
+export function decodeIngestRecords(tenantId: string, data: Uint8Array): IngestRecord[] {
+  let messages: IngestMessage[];
   try {
-    message = decodeIngestMessage(data);
+    messages = decodeIngestEnvelope(data);
   } catch (error) {
     throw new WriterError(
       WriterErrorCode.MALFORMED_MESSAGE,
@@ -24,13 +26,15 @@ export function decodeIngestRecord(tenantId: string, data: Uint8Array): IngestRe
       { cause: error },
     );
   }
-  if (message.tenantId !== tenantId) {
-    throw new WriterError(
-      WriterErrorCode.WRONG_TENANT,
-      `message ${message.messageId} of host ${message.hostId} names tenant ${message.tenantId} but was consumed for tenant ${tenantId}`,
-    );
-  }
-  return { message, key: ledgerKey(message.hostId, message.messageId) };
+  return messages.map((message) => {
+    if (message.tenantId !== tenantId) {
+      throw new WriterError(
+        WriterErrorCode.WRONG_TENANT,
+        `message ${message.messageId} of host ${message.hostId} names tenant ${message.tenantId} but was consumed for tenant ${tenantId}`,
+      );
+    }
+    return { message, key: ledgerKey(message.hostId, message.messageId) };
+  });
 }
 
 export function ledgerKey(hostId: string, messageId: string): string {

@@ -1,11 +1,10 @@
-import { encodeMessage } from '@sysmanage/contracts';
+import { encodeMessage, type IngestEnvelope } from '@sysmanage/contracts';
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { ClientBase } from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { TenantUnavailableError, TenantUnavailableErrorCode } from '../tenant-db/tenant-unavailable-error';
-import { ingestMessage } from '../__fixtures__/ingest-stack';
 import { TenantWriter } from './tenant-writer';
 import { WriterMetrics } from './writer-metrics';
 import { DEFAULT_WRITER_SETTINGS } from './writer-settings';
@@ -17,13 +16,22 @@ interface FakeMsg extends JsMsg {
   settled: string[];
 }
 
-function fakeMsg(messageId: string, pending: number): FakeMsg {
+/** A stream message as ingest publishes it: an envelope of one host's heartbeats. */
+function fakeMsg(messageIds: string | string[], pending: number): FakeMsg {
   const settled: string[] = [];
+  const now = new Date().toISOString();
+  const envelope: IngestEnvelope = {
+    tenantId: TENANT,
+    hostId: HOST,
+    type: 'heartbeat',
+    receivedAt: now,
+    messages: [messageIds].flat().map((messageId) => ({ messageId, timestamp: now, payload: {} })),
+  };
   const msg = {
     settled,
     subject: `sysmanage.ingest.${TENANT}.heartbeat`,
     seq: 1,
-    data: encodeMessage(ingestMessage(TENANT, HOST, 'heartbeat', {}, messageId)),
+    data: encodeMessage(envelope),
     info: { pending },
     ack: () => settled.push('ack'),
     nak: () => settled.push('nak'),
@@ -52,19 +60,22 @@ function fakeConsumer(queue: FakeMsg[]): Consumer {
   } as unknown as Consumer;
 }
 
-/** Answers writeBatch's statements: every host is known, every ledger pair new; `poison` fails the statement. */
-function fakeClient(): ClientBase {
+/** Answers writeBatch's statement: every host is known, every ledger pair new; `poison` fails the statement. */
+function fakeClient(written: string[] = []): ClientBase {
   return {
-    query: async (sql: string, params: unknown[] = []) => {
+    query: async (config: { values: [string, string] }) => {
       await Promise.resolve();
-      if (sql.includes('FROM hosts WHERE id = ANY'))
-        return { rows: (params[0] as string[]).map((id) => ({ id })) };
-      if (sql.includes('INSERT INTO processed_messages')) {
-        const [hosts, ids] = params as [string[], string[]];
-        if (ids.includes('poison')) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
-        return { rows: ids.map((message_id, i) => ({ host_id: hosts[i], message_id })) };
-      }
-      return { rows: [] };
+      const messages = JSON.parse(config.values[0]) as Array<{ host_id: string; message_id: string }>;
+      const ids = messages.map((m) => m.message_id);
+      if (ids.includes('poison')) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+      written.push(...ids);
+      const hosts = [...new Set(messages.map((m) => m.host_id))];
+      return {
+        rows: [
+          ...messages.map(({ host_id, message_id }) => ({ host_id, message_id })),
+          ...hosts.map((host_id) => ({ host_id, message_id: null })),
+        ],
+      };
     },
   } as unknown as ClientBase;
 }
@@ -136,8 +147,35 @@ describe('TenantWriter', () => {
     ]);
   });
 
-  it('isolates a message the database rejects as bad data: it alone is terminated, the rest stored', async () => {
-    const msgs = [fakeMsg('good-1', 2), fakeMsg('poison', 1), fakeMsg('good-2', 0)];
+  it('isolates a message the database rejects as bad data: it alone is refused, the rest stored', async () => {
+    // Envelopes: all good; good and poison mixed; only poison.
+    const msgs = [
+      fakeMsg(['good-1', 'good-2'], 2),
+      fakeMsg(['good-3', 'poison', 'good-4'], 1),
+      fakeMsg('poison', 0),
+    ];
+    const written: string[] = [];
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (_tenantId, work) => work(fakeClient(written)),
+    };
+    const { writer, registry } = writerWith([...msgs], databases);
+    writer.start();
+    await until(() => msgs.every((m) => m.settled.length > 0));
+    await writer.stop();
+    // The mixed envelope is acked (its good messages are stored); the all-poison one is terminated.
+    expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['ack'], ['term']]);
+    expect(written.sort()).toEqual(['good-1', 'good-2', 'good-3', 'good-4']);
+    const failures = await registry.getSingleMetric('sysmanage_ingest_writer_failures_total')?.get();
+    expect(failures?.values).toEqual([
+      expect.objectContaining({ labels: { reason: 'invalid_payload' }, value: 2 }),
+    ]);
+  });
+
+  it('terminates an envelope it cannot decode and still stores the rest of the fetch', async () => {
+    const broken = fakeMsg('m-bad', 1);
+    (broken as { data: Uint8Array }).data = new TextEncoder().encode('{"tenantId": "x", "messages": []}');
+    const msgs = [broken, fakeMsg('m-good', 0)];
     const databases: TenantDatabases = {
       forget: () => Promise.resolve(),
       withTenantClient: (_tenantId, work) => work(fakeClient()),
@@ -146,7 +184,7 @@ describe('TenantWriter', () => {
     writer.start();
     await until(() => msgs.every((m) => m.settled.length > 0));
     await writer.stop();
-    expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['term'], ['ack']]);
+    expect(msgs.map((m) => m.settled)).toEqual([['term'], ['ack']]);
   });
 
   it('keeps a held batch alive every third of ack_wait while one backoff lasts longer', async () => {

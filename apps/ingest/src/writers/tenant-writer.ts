@@ -4,12 +4,18 @@ import type { Logger } from 'pino';
 import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
 import { toAgentChange, type AgentChange } from './agent-change';
-import { decodeIngestRecord } from './ingest-record';
+import { decodeIngestRecords } from './ingest-record';
 import { writeBatch, type BatchOutcome } from './write-batch';
 import { ensureIngestStream, ensureWriterConsumer } from './writer-consumer';
 import { WriterError, WriterErrorCode } from './writer-error';
 import type { WriterFailureReason, WriterMetrics } from './writer-metrics';
 import { backoffMs, type WriterSettings } from './writer-settings';
+
+/** How each agent message of a processed batch ended. */
+interface Settlement extends BatchOutcome {
+  /** Refused by the database as bad data (isolated, logged): never stored, its envelope still acked. */
+  rejected: AgentChange[];
+}
 
 export interface TenantWriterDeps {
   js: JetStreamClient;
@@ -30,6 +36,9 @@ function isDataError(error: unknown): boolean {
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** At most this many message ids in one refusal log line (an envelope holds up to 500). */
+const LOGGED_IDS = 20;
 
 const TERM_REASONS: Record<WriterErrorCode, WriterFailureReason> = {
   [WriterErrorCode.MALFORMED_MESSAGE]: 'malformed',
@@ -141,29 +150,47 @@ export class TenantWriter {
     return batch;
   }
 
+  /**
+   * Decodes the fetched stream messages (envelopes of agent messages), writes
+   * all their agent messages in one transaction, then settles each stream
+   * message: acked once every agent message in it is stored or found in the
+   * ledger, terminated when it cannot be decoded or its host is not in this
+   * tenant, nak'ed when the writer stops first.
+   */
   private async process(batch: readonly JsMsg[]): Promise<void> {
-    const changes: AgentChange[] = [];
-    const messages = new Map<AgentChange, JsMsg>();
+    const entries: Array<{ msg: JsMsg; changes: AgentChange[] }> = [];
     for (const msg of batch) {
       try {
-        const change = toAgentChange(decodeIngestRecord(this.tenantId, msg.data));
-        changes.push(change);
-        messages.set(change, msg);
+        const records = decodeIngestRecords(this.tenantId, msg.data);
+        entries.push({ msg, changes: records.map((record) => toAgentChange(record)) });
       } catch (error) {
         const code = error instanceof WriterError ? error.code : WriterErrorCode.MALFORMED_MESSAGE;
         this.terminate(msg, code, errorText(error), { subject: msg.subject, seq: msg.seq });
       }
     }
-    if (changes.length > 0) await this.persist(changes, messages);
+    if (entries.length === 0) return;
+    const held = entries.map((entry) => entry.msg);
+    const outcome = await this.persist(
+      entries.flatMap((entry) => entry.changes),
+      held,
+    );
+    if (outcome === null) {
+      for (const msg of held) msg.nak();
+      return;
+    }
+    this.settle(entries, outcome);
   }
 
-  private async persist(changes: AgentChange[], messages: Map<AgentChange, JsMsg>): Promise<void> {
+  /**
+   * Writes the changes in one transaction, retrying with backoff (and
+   * holding `held` in the stream) while the database is unavailable; a data
+   * error splits the batch so only the offending agent message is refused.
+   * Null when the writer stopped first.
+   */
+  private async persist(changes: AgentChange[], held: readonly JsMsg[]): Promise<Settlement | null> {
     let failures = 0;
     for (;;) {
-      if (this.stopping) {
-        for (const change of changes) messages.get(change)?.nak();
-        return;
-      }
+      if (this.stopping) return null;
       const started = process.hrtime.bigint();
       let outcome: BatchOutcome;
       try {
@@ -171,7 +198,7 @@ export class TenantWriter {
           writeBatch(client, changes),
         );
       } catch (error) {
-        if (isDataError(error)) return this.isolate(changes, messages, error);
+        if (isDataError(error)) return this.isolate(changes, held, error);
         failures += 1;
         this.deps.metrics.failure(isTenantUnavailable(error) ? 'tenant_unavailable' : 'database');
         const delay = backoffMs(this.deps.settings, failures);
@@ -188,81 +215,94 @@ export class TenantWriter {
             'tenant batch not stored; holding it in the stream and retrying',
           );
         }
-        await this.holdWhileWaiting(
-          delay,
-          changes.map((c) => messages.get(c)),
-        );
+        await this.holdWhileWaiting(delay, held);
         continue;
       }
       this.deps.metrics.batchWritten(Number(process.hrtime.bigint() - started) / 1e9);
       if (failures > 0) this.log.info({ attempts: failures + 1 }, 'tenant batch stored after retries');
-      this.settle(outcome, messages);
-      return;
+      return { ...outcome, rejected: [] };
     }
   }
 
   /** Sleeps `delay`, telling JetStream every third of ack_wait that the held messages are still being worked on. */
-  private async holdWhileWaiting(delay: number, held: ReadonlyArray<JsMsg | undefined>): Promise<void> {
+  private async holdWhileWaiting(delay: number, held: readonly JsMsg[]): Promise<void> {
     const step = Math.max(100, Math.floor(this.deps.settings.ackWaitMs / 3));
-    for (const msg of held) msg?.working();
+    for (const msg of held) msg.working();
     for (let left = delay; left > 0 && !this.stopping; left -= step) {
       await this.sleep(Math.min(step, left));
-      if (left > step && !this.stopping) for (const msg of held) msg?.working();
+      if (left > step && !this.stopping) for (const msg of held) msg.working();
     }
   }
 
-  /** A data error in a batch: write its messages one by one, so only the offending one is terminated. */
+  /** A data error in a batch: write its agent messages one by one, so only the offending one is refused. */
   private async isolate(
     changes: AgentChange[],
-    messages: Map<AgentChange, JsMsg>,
+    held: readonly JsMsg[],
     error: unknown,
-  ): Promise<void> {
+  ): Promise<Settlement | null> {
     const [only] = changes;
     if (changes.length === 1 && only) {
       const { hostId, messageId, type } = only.record.message;
-      const msg = messages.get(only);
-      if (msg)
-        this.terminate(msg, WriterErrorCode.INVALID_PAYLOAD, errorText(error), { hostId, messageId, type });
-      return;
+      this.refuse(WriterErrorCode.INVALID_PAYLOAD, errorText(error), { hostId, messageId, type });
+      return { applied: [], duplicates: [], unknownHosts: [], rejected: [only] };
     }
-    for (const change of changes) await this.persist([change], messages);
+    const merged: Settlement = { applied: [], duplicates: [], unknownHosts: [], rejected: [] };
+    for (const change of changes) {
+      const one = await this.persist([change], held);
+      if (one === null) return null;
+      merged.applied.push(...one.applied);
+      merged.duplicates.push(...one.duplicates);
+      merged.unknownHosts.push(...one.unknownHosts);
+      merged.rejected.push(...one.rejected);
+    }
+    return merged;
   }
 
-  private settle(outcome: BatchOutcome, messages: Map<AgentChange, JsMsg>): void {
+  private settle(entries: ReadonlyArray<{ msg: JsMsg; changes: AgentChange[] }>, outcome: Settlement): void {
     const now = Date.now();
     for (const change of outcome.applied) {
       this.deps.metrics.persistedMessage(change.type, change.record.message.receivedAt, now);
-      messages.get(change)?.ack();
     }
     this.deps.metrics.duplicate(outcome.duplicates.length);
-    for (const change of outcome.duplicates) messages.get(change)?.ack();
-    for (const change of outcome.unknownHosts) {
-      const { hostId, messageId, type } = change.record.message;
-      const msg = messages.get(change);
-      if (msg) {
-        this.terminate(
-          msg,
+    const unknown = new Set(outcome.unknownHosts);
+    const refused = new Set([...outcome.unknownHosts, ...outcome.rejected]);
+    for (const { msg, changes } of entries) {
+      const stray = changes.filter((change) => unknown.has(change));
+      const [first] = stray;
+      if (first !== undefined) {
+        const { hostId, type } = first.record.message;
+        this.refuse(
           WriterErrorCode.UNKNOWN_HOST,
           `host ${hostId} is not in the hosts of tenant ${this.tenantId}`,
-          { hostId, messageId, type },
+          {
+            hostId,
+            type,
+            messages: stray.length,
+            messageIds: stray.slice(0, LOGGED_IDS).map((c) => c.record.message.messageId),
+          },
         );
       }
+      // Nothing of it stored: terminated (JetStream's advisory says so); otherwise the stored rest acks it.
+      if (changes.every((change) => refused.has(change))) msg.term();
+      else msg.ack();
     }
   }
 
-  /** Never written anywhere else: the message leaves the stream with a loud log naming host, tenant and reason. */
+  /** Terminates a stream message: it leaves the stream with a loud log naming host, tenant and reason. */
   private terminate(
     msg: JsMsg,
     code: WriterErrorCode,
     reason: string,
     context: Record<string, unknown>,
   ): void {
-    this.deps.metrics.failure(TERM_REASONS[code]);
-    this.log.error(
-      { ...context, code, reason },
-      'ingest message refused by the tenant writer and terminated',
-    );
+    this.refuse(code, reason, context);
     msg.term();
+  }
+
+  /** Never written anywhere else: counted and logged loudly with the host, tenant and reason. */
+  private refuse(code: WriterErrorCode, reason: string, context: Record<string, unknown>): void {
+    this.deps.metrics.failure(TERM_REASONS[code]);
+    this.log.error({ ...context, code, reason }, 'ingest message refused by the tenant writer');
   }
 
   /** Retries `action` with backoff until it succeeds or the writer stops (then null). */

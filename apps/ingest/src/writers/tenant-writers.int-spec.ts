@@ -279,7 +279,9 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
     const batch = Array.from({ length: 20 }, (_, i) =>
       ingestMessage(a.id, hostA, 'heartbeat', { cpu_percent: i }),
     );
-    for (const message of batch) await publishIngest(stack.nc, message);
+    // Three envelopes of four, then eight messages as earlier ingest versions published them (one each).
+    for (let i = 0; i < 12; i += 4) await publishIngest(stack.nc, batch.slice(i, i + 4));
+    await publishIngest(stack.nc, batch.slice(12), { legacy: true });
     let crashes = 0;
     const crashing = await startWriters(stack, [a], {
       settings: { ...FAST, backoffBaseMs: 60_000, backoffMaxMs: 60_000 },
@@ -338,8 +340,14 @@ describe('tenant writers: JetStream INGEST -> tenant databases (real PostgreSQL,
     ).toBe(0);
     const refusal = logLines
       .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l['messageId'] === stray.messageId);
-    expect(refusal).toMatchObject({ code: 'UNKNOWN_HOST', hostId: hostB, tenantId: a.id, level: 50 });
+      .find((l) => Array.isArray(l['messageIds']) && l['messageIds'].includes(stray.messageId));
+    expect(refusal).toMatchObject({
+      code: 'UNKNOWN_HOST',
+      hostId: hostB,
+      tenantId: a.id,
+      messages: 1,
+      level: 50,
+    });
     expect(
       await metricValue(main!.registry, 'sysmanage_ingest_writer_failures_total', { reason: 'unknown_host' }),
     ).toBe(1);

@@ -1,104 +1,135 @@
 import type { ClientBase } from 'pg';
 import type { AgentChange } from './agent-change';
-import { planBatch, type BatchPlan } from './batch-plan';
 import { ledgerKey } from './ingest-record';
 
 /** What one batch did, for acks, terms and metrics. */
 export interface BatchOutcome {
-  /** Newly stored, by type. */
+  /** Newly stored. */
   applied: AgentChange[];
   /** Already in the ledger (a redelivery or a re-sent message): acked, nothing written. */
   duplicates: AgentChange[];
-  /** Host not in this tenant's hosts: nothing written; the caller terminates them. */
+  /** Host not in this tenant's hosts: nothing written; the caller refuses them. */
   unknownHosts: AgentChange[];
 }
 
-const HEARTBEATS_SQL = `
+/**
+ * The whole batch in one statement, so one round trip and one implicit
+ * transaction: the ledger insert decides which messages are new (`fresh`),
+ * and every change below applies only those, in the agent's order (agent
+ * timestamp, then position in the batch):
+ * - heartbeats are inserted;
+ * - each host's last_seen_at moves to the latest receivedAt of its new
+ *   messages, and its newest system_info replaces the stored one (identity
+ *   columns follow the report when it names them; a key it leaves out keeps
+ *   its value);
+ * - inventories fold per host: the newest complete one replaces everything
+ *   before it (the host's packages it does not list are deleted), later
+ *   partial ones add to it, and the last report of a package wins.
+ * Hosts are key-share locked: a host deleted concurrently cannot vanish
+ * between the check and the inserts, while another replica's batch may still
+ * update the same host rows. The result lists the new (host, message) pairs
+ * and the known hosts.
+ */
+const WRITE_BATCH_SQL = `
+WITH m AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+    ord int, host_id uuid, message_id text, type text, at timestamptz, received_at timestamptz,
+    cpu_percent float8, memory_percent float8, disk_percent float8, load_average_1m float8,
+    metrics jsonb, info jsonb, complete boolean)
+), known AS (
+  SELECT id FROM hosts WHERE id IN (SELECT host_id FROM m) FOR KEY SHARE
+), fresh AS (
+  INSERT INTO processed_messages (host_id, message_id, type)
+  SELECT m.host_id, m.message_id, m.type FROM m JOIN known ON known.id = m.host_id
+  ON CONFLICT DO NOTHING
+  RETURNING host_id, message_id
+), applied AS (
+  SELECT m.* FROM m JOIN fresh USING (host_id, message_id)
+), heartbeats AS (
   INSERT INTO host_heartbeats (host_id, message_id, at, cpu_percent, memory_percent, disk_percent, load_average_1m, metrics)
   SELECT host_id, message_id, at, cpu_percent, memory_percent, disk_percent, load_average_1m, coalesce(metrics, '{}')
-    FROM jsonb_to_recordset($1::jsonb) AS r(host_id uuid, message_id text, at timestamptz, cpu_percent float8,
-         memory_percent float8, disk_percent float8, load_average_1m float8, metrics jsonb)`;
-
-const LAST_SEEN_SQL = `
-  UPDATE hosts h SET last_seen_at = greatest(h.last_seen_at, r.at), updated_at = now()
-    FROM jsonb_to_recordset($1::jsonb) AS r(host_id uuid, at timestamptz)
-   WHERE h.id = r.host_id`;
-
-// Identity columns follow the agent's report when it names them; a key it leaves out keeps its value.
-const SYSTEM_INFO_SQL = `
+    FROM applied WHERE type = 'heartbeat'
+), newest_info AS (
+  SELECT DISTINCT ON (host_id) host_id, info FROM applied
+   WHERE type = 'system_info' ORDER BY host_id, at DESC, ord DESC
+), seen AS (
+  SELECT host_id, max(received_at) AS at FROM applied GROUP BY host_id
+), touched AS (
   UPDATE hosts h SET
-         system_info = r.info,
-         hostname = coalesce(r.info->>'hostname', h.hostname),
-         fqdn = coalesce(r.info->>'fqdn', h.fqdn),
-         os = coalesce(r.info->>'os', h.os),
-         os_version = coalesce(r.info->>'os_version', h.os_version),
-         agent_version = coalesce(r.info->>'agent_version', h.agent_version),
-         ip_addresses = CASE WHEN jsonb_typeof(r.info->'ip_addresses') = 'array' THEN r.info->'ip_addresses' ELSE h.ip_addresses END,
+         last_seen_at = greatest(h.last_seen_at, s.at),
+         system_info = coalesce(i.info, h.system_info),
+         hostname = coalesce(i.info->>'hostname', h.hostname),
+         fqdn = coalesce(i.info->>'fqdn', h.fqdn),
+         os = coalesce(i.info->>'os', h.os),
+         os_version = coalesce(i.info->>'os_version', h.os_version),
+         agent_version = coalesce(i.info->>'agent_version', h.agent_version),
+         ip_addresses = CASE WHEN jsonb_typeof(i.info->'ip_addresses') = 'array' THEN i.info->'ip_addresses' ELSE h.ip_addresses END,
          updated_at = now()
-    FROM jsonb_to_recordset($1::jsonb) AS r(host_id uuid, info jsonb)
-   WHERE h.id = r.host_id`;
-
-const PACKAGES_SQL = `
-  INSERT INTO software_packages AS p (host_id, name, version, package_manager, architecture, source)
-  SELECT host_id, name, version, package_manager, architecture, source
-    FROM jsonb_to_recordset($1::jsonb) AS r(host_id uuid, name text, version text, package_manager text,
-         architecture text, source text)
+    FROM seen s LEFT JOIN newest_info i USING (host_id)
+   WHERE h.id = s.host_id
+), inventories AS (
+  SELECT host_id, message_id, ord, at, complete FROM applied WHERE type = 'software_inventory'
+), base AS (
+  SELECT DISTINCT ON (host_id) host_id, at, ord FROM inventories
+   WHERE complete ORDER BY host_id, at DESC, ord DESC
+), packages AS (
+  SELECT DISTINCT ON (p.host_id, p.package_manager, p.name, p.architecture)
+         p.host_id, p.name, p.version, p.package_manager, p.architecture, p.source
+    FROM jsonb_to_recordset($2::jsonb) AS p(host_id uuid, message_id text, seq int, name text, version text,
+         package_manager text, architecture text, source text)
+    JOIN inventories v ON v.host_id = p.host_id AND v.message_id = p.message_id
+    LEFT JOIN base b ON b.host_id = v.host_id
+   WHERE b.host_id IS NULL OR (v.at, v.ord) >= (b.at, b.ord)
+   ORDER BY p.host_id, p.package_manager, p.name, p.architecture, v.at DESC, v.ord DESC, p.seq DESC
+), upserted AS (
+  INSERT INTO software_packages AS sp (host_id, name, version, package_manager, architecture, source)
+  SELECT host_id, name, version, package_manager, architecture, source FROM packages
   ON CONFLICT (host_id, package_manager, name, architecture)
   DO UPDATE SET version = excluded.version, source = excluded.source, updated_at = now()
-   WHERE (p.version, p.source) IS DISTINCT FROM (excluded.version, excluded.source)`;
-
-const PRUNE_SQL = `
-  DELETE FROM software_packages p
-   WHERE p.host_id = ANY($1::uuid[])
+   WHERE (sp.version, sp.source) IS DISTINCT FROM (excluded.version, excluded.source)
+), pruned AS (
+  DELETE FROM software_packages sp USING base b
+   WHERE sp.host_id = b.host_id
      AND NOT EXISTS (
-       SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(host_id uuid, package_manager text, name text, architecture text)
-        WHERE k.host_id = p.host_id AND k.package_manager = p.package_manager AND k.name = p.name
-          AND k.architecture = p.architecture)`;
+       SELECT 1 FROM packages k
+        WHERE k.host_id = sp.host_id AND k.package_manager = sp.package_manager AND k.name = sp.name
+          AND k.architecture = sp.architecture)
+)
+SELECT host_id::text, message_id FROM fresh
+UNION ALL
+SELECT id::text, NULL FROM known`;
 
-const LEDGER_SQL = `
-  INSERT INTO processed_messages (host_id, message_id, type)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
-  ON CONFLICT DO NOTHING
-  RETURNING host_id::text, message_id`;
+/** Prepared once per connection: the server parses and plans the statement once, not per batch. */
+const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v1';
 
-async function knownHosts(client: ClientBase, changes: readonly AgentChange[]): Promise<Set<string>> {
-  const ids = [...new Set(changes.map((c) => c.record.message.hostId.toLowerCase()))];
-  // FOR KEY SHARE: a host deleted concurrently cannot vanish between this check and the inserts, while
-  // another replica's batch may still update the same host rows (no lock-upgrade deadlock as with FOR SHARE).
-  const result = await client.query<{ id: string }>(
-    'SELECT id::text FROM hosts WHERE id = ANY($1::uuid[]) FOR KEY SHARE',
-    [ids],
-  );
-  return new Set(result.rows.map((r) => r.id));
-}
-
-async function recordInLedger(client: ClientBase, changes: readonly AgentChange[]): Promise<Set<string>> {
-  if (changes.length === 0) return new Set();
-  const result = await client.query<{ host_id: string; message_id: string }>(LEDGER_SQL, [
-    changes.map((c) => c.record.message.hostId),
-    changes.map((c) => c.record.message.messageId),
-    changes.map((c) => c.record.message.type),
-  ]);
-  return new Set(result.rows.map((r) => ledgerKey(r.host_id, r.message_id)));
-}
-
-async function applyPlan(client: ClientBase, plan: BatchPlan): Promise<void> {
-  const json = (rows: unknown[]): string => JSON.stringify(rows);
-  if (plan.heartbeats.length > 0) await client.query(HEARTBEATS_SQL, [json(plan.heartbeats)]);
-  if (plan.systemInfo.length > 0) await client.query(SYSTEM_INFO_SQL, [json(plan.systemInfo)]);
-  if (plan.packages.length > 0) await client.query(PACKAGES_SQL, [json(plan.packages)]);
-  if (plan.completeHosts.length > 0) {
-    const keep = plan.packages.filter((p) => plan.completeHosts.includes(p.host_id));
-    await client.query(PRUNE_SQL, [plan.completeHosts, json(keep)]);
+function messageRow(change: AgentChange, ord: number): Record<string, unknown> {
+  const { hostId, messageId, type, timestamp, receivedAt } = change.record.message;
+  const row: Record<string, unknown> = {
+    ord,
+    host_id: hostId,
+    message_id: messageId,
+    type,
+    at: timestamp,
+    received_at: receivedAt,
+  };
+  switch (change.type) {
+    case 'heartbeat': {
+      const { cpu_percent, memory_percent, disk_percent, load_average_1m, metrics } = change.row;
+      return { ...row, cpu_percent, memory_percent, disk_percent, load_average_1m, metrics };
+    }
+    case 'system_info':
+      return { ...row, info: change.info };
+    case 'software_inventory':
+      return { ...row, complete: change.complete };
   }
-  if (plan.lastSeen.length > 0) await client.query(LAST_SEEN_SQL, [json(plan.lastSeen)]);
 }
 
 /**
- * Writes one batch in one transaction: the (host, message) pairs go into the
- * processed_messages ledger first, and only the pairs that were new there are
- * applied, so a redelivered or re-sent message changes nothing. Messages of
- * hosts unknown to this tenant are left out entirely.
+ * Writes one batch in one statement (see WRITE_BATCH_SQL): the (host,
+ * message) pairs go into the processed_messages ledger, and only the pairs
+ * that were new there are applied, so a redelivered or re-sent message
+ * changes nothing. Messages of hosts unknown to this tenant are left out
+ * entirely. A message repeated within the batch counts as a duplicate.
  */
 export async function writeBatch(client: ClientBase, changes: readonly AgentChange[]): Promise<BatchOutcome> {
   const unique = new Map<string, AgentChange>();
@@ -107,22 +138,28 @@ export async function writeBatch(client: ClientBase, changes: readonly AgentChan
     if (unique.has(change.record.key)) repeated.push(change);
     else unique.set(change.record.key, change);
   }
-  await client.query('BEGIN');
-  try {
-    const known = await knownHosts(client, [...unique.values()]);
-    const candidates: AgentChange[] = [];
-    const unknownHosts: AgentChange[] = [];
-    for (const change of unique.values()) {
-      (known.has(change.record.message.hostId.toLowerCase()) ? candidates : unknownHosts).push(change);
-    }
-    const fresh = await recordInLedger(client, candidates);
-    const applied = candidates.filter((c) => fresh.has(c.record.key));
-    const duplicates = [...repeated, ...candidates.filter((c) => !fresh.has(c.record.key))];
-    await applyPlan(client, planBatch(applied));
-    await client.query('COMMIT');
-    return { applied, duplicates, unknownHosts };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+  const candidates = [...unique.values()];
+  const packages = candidates.flatMap((change) =>
+    change.type === 'software_inventory'
+      ? change.packages.map((p, seq) => ({ ...p, message_id: change.record.message.messageId, seq }))
+      : [],
+  );
+  const result = await client.query<{ host_id: string; message_id: string | null }>({
+    name: STATEMENT_NAME,
+    text: WRITE_BATCH_SQL,
+    values: [JSON.stringify(candidates.map(messageRow)), JSON.stringify(packages)],
+  });
+  const fresh = new Set<string>();
+  const known = new Set<string>();
+  for (const row of result.rows) {
+    if (row.message_id === null) known.add(row.host_id.toLowerCase());
+    else fresh.add(ledgerKey(row.host_id, row.message_id));
   }
+  const outcome: BatchOutcome = { applied: [], duplicates: repeated, unknownHosts: [] };
+  for (const change of candidates) {
+    if (!known.has(change.record.message.hostId.toLowerCase())) outcome.unknownHosts.push(change);
+    else if (fresh.has(change.record.key)) outcome.applied.push(change);
+    else outcome.duplicates.push(change);
+  }
+  return outcome;
 }
