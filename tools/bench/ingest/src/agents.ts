@@ -1,3 +1,4 @@
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /** One simulated agent: a registered host of a tenant. */
@@ -30,7 +31,51 @@ export interface BatchShape {
   packages: number;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+/**
+ * The simulated agents' HTTP client: node:http on keep-alive sockets, one per
+ * agent in flight, like real agents. Not fetch: at peak the bench process
+ * spent 1.7 ms of CPU per request with fetch and 0.46 ms with node:http
+ * (2026-11-29), and it shares the machine's two cores with the services it
+ * measures.
+ */
+const agentSockets = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** POSTs a JSON body; rejects only when no answer came (connection refused or reset). */
+function postJson(url: string, body: string, authorization?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    };
+    if (authorization !== undefined) headers['authorization'] = authorization;
+    const req = request(url, { method: 'POST', agent: agentSockets, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Retry-After in seconds, when the answer has a numeric one. */
+function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
+  const value = Number(headers['retry-after']);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
 
 /** POST /register; 201 gives the agent. */
 export async function register(
@@ -40,23 +85,14 @@ export async function register(
 ): Promise<{ status: number; ms: number; retryAfterS?: number; hostId?: string; hostToken?: string }> {
   const t0 = performance.now();
   try {
-    const res = await fetch(`${ingestUrl}/api/v1/agent/register`, {
-      method: 'POST',
-      headers: JSON_HEADERS,
-      body: JSON.stringify({
-        enrollment_token: token,
-        hostname: machineId,
-        machine_id: machineId,
-        os: 'Linux',
-      }),
-    });
-    const body = (await res.json()) as { host_id?: string; host_token?: string };
-    return {
-      status: res.status,
-      ms: performance.now() - t0,
-      hostId: body.host_id,
-      hostToken: body.host_token,
-    };
+    const res = await postJson(
+      `${ingestUrl}/api/v1/agent/register`,
+      JSON.stringify({ enrollment_token: token, hostname: machineId, machine_id: machineId, os: 'Linux' }),
+    );
+    const ms = performance.now() - t0;
+    if (res.status !== 201) return { status: res.status, ms, retryAfterS: retryAfterSeconds(res.headers) };
+    const body = JSON.parse(res.body) as { host_id?: string; host_token?: string };
+    return { status: res.status, ms, hostId: body.host_id, hostToken: body.host_token };
   } catch {
     return { status: 0, ms: performance.now() - t0 };
   }
@@ -101,12 +137,11 @@ export async function sendBatch(
   const t0 = performance.now();
   let status = 0;
   try {
-    const res = await fetch(`${ingestUrl}/api/v1/agent/messages`, {
-      method: 'POST',
-      headers: { ...JSON_HEADERS, authorization: `Bearer ${agent.hostToken}` },
-      body: JSON.stringify({ messages }),
-    });
-    await res.arrayBuffer();
+    const res = await postJson(
+      `${ingestUrl}/api/v1/agent/messages`,
+      JSON.stringify({ messages }),
+      `Bearer ${agent.hostToken}`,
+    );
     status = res.status;
   } catch {
     status = 0;
