@@ -17,12 +17,20 @@ export interface EnrollmentAuditEntry {
   detail: Record<string, unknown>;
 }
 
-/** Appends one row to registry_audit_log (same columns as the registry's AuditLogRepository). */
-export async function appendEnrollmentAudit(db: Queryable, entry: EnrollmentAuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO registry_audit_log (actor, action, target_type, target_id, tenant_id, request_id, detail)
-     VALUES ($1, $2, 'host', $3, $4, $5, $6::jsonb)`,
-    [
+/**
+ * The INSERT of one enrollment audit row with its parameters numbered from
+ * `first`, so a statement can carry it after its own parameters (the
+ * redeemer binds a host and audits it in one statement).
+ */
+export function enrollmentAuditInsert(
+  entry: EnrollmentAuditEntry,
+  first = 1,
+): { sql: string; values: unknown[] } {
+  const [actor, action, target, tenant, request, detail] = [0, 1, 2, 3, 4, 5].map((k) => `$${first + k}`);
+  return {
+    sql: `INSERT INTO registry_audit_log (actor, action, target_type, target_id, tenant_id, request_id, detail)
+     VALUES (${actor}, ${action}, 'host', ${target}, ${tenant}, ${request}, ${detail}::jsonb)`,
+    values: [
       ENROLLMENT_ACTOR,
       entry.action,
       entry.hostId,
@@ -30,5 +38,11 @@ export async function appendEnrollmentAudit(db: Queryable, entry: EnrollmentAudi
       currentContext()?.requestId ?? null,
       JSON.stringify(entry.detail),
     ],
-  );
+  };
+}
+
+/** Appends one row to registry_audit_log (same columns as the registry's AuditLogRepository). */
+export async function appendEnrollmentAudit(db: Queryable, entry: EnrollmentAuditEntry): Promise<void> {
+  const { sql, values } = enrollmentAuditInsert(entry);
+  await db.query(sql, values);
 }

@@ -29,6 +29,8 @@ export enum EnrollmentErrorCode {
    * Nothing was counted; the agent should retry later (503).
    */
   BUSY = 'BUSY',
+  /** The redeemer was given a lock timeout that is not a positive integer of milliseconds. */
+  INVALID_SETTING = 'INVALID_SETTING',
 }
 
 /** A wiring or data problem of the enrollment machinery (not a refusal of the agent). */

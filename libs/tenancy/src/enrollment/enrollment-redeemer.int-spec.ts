@@ -243,6 +243,40 @@ describe('EnrollmentRedeemer against a real registry database', () => {
     expect(await uses(held.id)).toBe(1);
   });
 
+  it('a machine held locked by another registration past the lock timeout gives BUSY and counts nothing', async () => {
+    const impatient = new EnrollmentRedeemer(ds, 300);
+    const fresh = await token(tenantA, { maxUses: 2 });
+    const holder = new Client(pg.clientConfig(REGISTRY));
+    await holder.connect();
+    try {
+      // What a concurrent registration of the same machine in the same tenant holds (the redeemer's key).
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
+        tenantA,
+        'machine-held',
+      ]);
+      await expect(
+        impatient.redeem(fresh.token, identity('machine-held'), record('machine-held')),
+      ).rejects.toMatchObject({ code: EnrollmentErrorCode.BUSY });
+      // The token itself is not held: another machine enrols meanwhile.
+      const other = await impatient.redeem(fresh.token, identity('machine-free'), record('machine-free'));
+      expect(other.reEnrolled).toBe(false);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await uses(fresh.id)).toBe(1);
+    const after = await impatient.redeem(fresh.token, identity('machine-held'), record('machine-held'));
+    expect(after.reEnrolled).toBe(false);
+    expect(await uses(fresh.id)).toBe(2);
+  });
+
+  it.each([0, -5, 1.5, Number.NaN])('refuses a lock timeout of %p ms at construction', (ms) => {
+    expect(() => new EnrollmentRedeemer(ds, ms)).toThrow(
+      expect.objectContaining({ code: EnrollmentErrorCode.INVALID_SETTING }),
+    );
+  });
+
   describe('refusals: EnrollmentRefusedError(reason), audited with the reason and token id, nothing bound', () => {
     const refusedAudit = async (machineId: string) =>
       sql<{ tenant_id: string | null; detail: Record<string, unknown> }>(

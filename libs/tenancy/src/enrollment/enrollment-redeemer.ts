@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import {
   COLLAPSED_TENANT_ID,
   type EnrollmentRedemption,
@@ -10,7 +10,7 @@ import {
   type HostIdentity,
   type RecordHost,
 } from './enrollment.types';
-import { appendEnrollmentAudit } from './enrollment-audit';
+import { appendEnrollmentAudit, enrollmentAuditInsert, type Queryable } from './enrollment-audit';
 import { EnrollmentError, EnrollmentErrorCode, EnrollmentRefusedError } from './enrollment-error';
 import {
   ENROLLMENT_TOKEN_PREFIX,
@@ -44,24 +44,58 @@ interface TokenRow {
   expired: boolean;
 }
 
+// A registration is five round trips to the registry: BEGIN (with its lock timeout), LOCK_TOKEN (or
+// LOCK_TENANT), FIND_HOST, BIND_NEW or BIND_AGAIN, COMMIT; the host row in the tenant database is written
+// between FIND_HOST and the bind. Each round trip costs a system call and a wake-up on both sides, which is
+// most of what a restart storm of registrations costs (tools/bench/ingest).
+
 // The token row is locked for the whole redemption (uses is counted under that lock, so N uses admit exactly N
 // hosts); the tenant row is share-locked, so a suspension waits for a running enrolment instead of racing it.
-// Expiry is judged by the database clock, the same clock that wrote expires_at.
+// Expiry is judged by the database clock, the same clock that wrote expires_at. Once the token row is locked,
+// the machine's advisory lock serialises registrations of one machine in one tenant, whichever token they use:
+// the second one sees the first one's committed index row (FIND_HOST, a later statement with a fresh snapshot)
+// and becomes a re-registration instead of a unique violation. MATERIALIZED keeps that order: row locks first.
 const LOCK_TOKEN = `
-  SELECT t.id, t.tenant_id, n.slug, n.status AS tenant_status, t.max_uses, t.uses,
-         t.revoked_at IS NOT NULL AS revoked,
-         (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired
-    FROM registry_enrollment_tokens t JOIN registry_tenants n ON n.id = t.tenant_id
-   WHERE t.token_hash = $1
-     FOR UPDATE OF t FOR SHARE OF n`;
+  WITH token AS MATERIALIZED (
+    SELECT t.id, t.tenant_id, n.slug, n.status AS tenant_status, t.max_uses, t.uses,
+           t.revoked_at IS NOT NULL AS revoked,
+           (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired
+      FROM registry_enrollment_tokens t JOIN registry_tenants n ON n.id = t.tenant_id
+     WHERE t.token_hash = $1
+       FOR UPDATE OF t FOR SHARE OF n
+  )
+  SELECT token.*, pg_advisory_xact_lock(hashtext(token.tenant_id::text), hashtext($2))::text AS machine_lock
+    FROM token`;
 
-const LOCK_TENANT = `SELECT slug, status FROM registry_tenants WHERE id = $1 FOR SHARE`;
-
-// Serialises registrations of one machine in one tenant, whichever token they use: the second one sees the
-// first one's committed index row and becomes a re-registration instead of a unique violation.
-const LOCK_MACHINE = `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`;
+// Collapsed mode: the built-in tenant row share-locked, then the machine's lock, as LOCK_TOKEN does.
+const LOCK_TENANT = `
+  WITH tenant AS MATERIALIZED (SELECT id, slug, status FROM registry_tenants WHERE id = $1 FOR SHARE)
+  SELECT slug, status, pg_advisory_xact_lock(hashtext(tenant.id::text), hashtext($2))::text AS machine_lock
+    FROM tenant`;
 
 const FIND_HOST = `SELECT host_id FROM registry_host_index WHERE tenant_id = $1 AND machine_id = $2 FOR UPDATE`;
+
+// A new host: its index row, the token's use (none without a token) and the audit row in one statement. The
+// audit INSERT (enrollmentAuditInsert) follows with its parameters from $6.
+const BIND_NEW = `
+  WITH indexed AS (
+    INSERT INTO registry_host_index (host_id, tenant_id, machine_id, enrollment_token_id, credential_hash)
+    VALUES ($1, $2, $3, $4, $5)
+  ), counted AS (
+    UPDATE registry_enrollment_tokens SET uses = uses + 1, last_used_at = now() WHERE id = $4
+  )`;
+
+// A machine the tenant already has: a new credential replaces the old one (and any revocation of the old one):
+// whoever holds a valid token of the tenant could enrol the machine afresh anyway; revoke the token to keep a
+// host out. The host id follows the tenant database, which is where the host's data lives. No use is counted.
+// The audit INSERT follows with its parameters from $5.
+const BIND_AGAIN = `
+  WITH indexed AS (
+    UPDATE registry_host_index
+       SET host_id = $2, credential_hash = $3, credential_revoked_at = NULL,
+           enrollment_token_id = COALESCE($4, enrollment_token_id)
+     WHERE host_id = $1
+  )`;
 
 /** Why a known token cannot enrol a new host; `exhausted` still allows re-registration of an enrolled one. */
 function refusalOf(token: TokenRow): EnrollmentRefusalReason | null {
@@ -92,6 +126,12 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
     @Optional() @Inject(ENROLLMENT_LOCK_TIMEOUT_MS) lockTimeoutMs?: number,
   ) {
     this.lockTimeoutMs = lockTimeoutMs ?? DEFAULT_ENROLLMENT_LOCK_TIMEOUT_MS;
+    if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs <= 0) {
+      throw new EnrollmentError(
+        EnrollmentErrorCode.INVALID_SETTING,
+        `the enrollment lock timeout must be a positive integer of ms, got ${String(lockTimeoutMs)}`,
+      );
+    }
   }
 
   async redeem(
@@ -104,22 +144,18 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
     }
     const tokenPrefix = tokenDisplayPrefix(enrollmentToken);
     try {
-      return await this.transaction(async (manager) => {
-        const [token] = (await manager.query(LOCK_TOKEN, [hashToken(enrollmentToken)])) as TokenRow[];
+      return await this.transaction(async (db) => {
+        const [token] = (await db.query(LOCK_TOKEN, [
+          hashToken(enrollmentToken),
+          identity.machineId,
+        ])) as TokenRow[];
         if (!token) throw new EnrollmentRefusedError('unknown');
         const refusal = refusalOf(token);
         if (refusal !== null && refusal !== 'exhausted') {
           throw new EnrollmentRefusedError(refusal, token.id, token.tenant_id);
         }
         const tenant: EnrollmentTenant = { tenantId: token.tenant_id, slug: token.slug, tokenId: token.id };
-        const result = await this.bind(manager, tenant, identity, recordHost, refusal === 'exhausted');
-        if (!result.reEnrolled) {
-          await manager.query(
-            `UPDATE registry_enrollment_tokens SET uses = uses + 1, last_used_at = now() WHERE id = $1`,
-            [token.id],
-          );
-        }
-        return result;
+        return this.bind(db, tenant, identity, recordHost, refusal === 'exhausted');
       });
     } catch (error) {
       if (error instanceof EnrollmentRefusedError) return this.refuse(error, identity, tokenPrefix);
@@ -129,8 +165,8 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
 
   async registerWithoutToken(identity: HostIdentity, recordHost: RecordHost): Promise<EnrollmentResult> {
     try {
-      return await this.transaction(async (manager) => {
-        const [row] = (await manager.query(LOCK_TENANT, [COLLAPSED_TENANT_ID])) as {
+      return await this.transaction(async (db) => {
+        const [row] = (await db.query(LOCK_TENANT, [COLLAPSED_TENANT_ID, identity.machineId])) as {
           slug: string;
           status: string;
         }[];
@@ -144,7 +180,7 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
           throw new EnrollmentRefusedError('tenant_not_active', null, COLLAPSED_TENANT_ID);
         }
         const tenant: EnrollmentTenant = { tenantId: COLLAPSED_TENANT_ID, slug: row.slug, tokenId: null };
-        return this.bind(manager, tenant, identity, recordHost, false);
+        return this.bind(db, tenant, identity, recordHost, false);
       });
     } catch (error) {
       if (error instanceof EnrollmentRefusedError) return this.refuse(error, identity, null);
@@ -167,64 +203,66 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
 
   /**
    * Records the host in its tenant database (the callback) and binds it in
-   * the host index with a fresh credential: a new row, or, for a machine the
-   * tenant already has, the same host id with the credential rotated.
+   * the host index with a fresh credential: a new row (counting the token's
+   * use), or, for a machine the tenant already has, the same host id with
+   * the credential rotated. The caller holds the token (or tenant) and
+   * machine locks.
    */
   private async bind(
-    manager: EntityManager,
+    db: Queryable,
     tenant: EnrollmentTenant,
     identity: HostIdentity,
     recordHost: RecordHost,
     exhausted: boolean,
   ): Promise<EnrollmentResult> {
-    await manager.query(LOCK_MACHINE, [tenant.tenantId, identity.machineId]);
-    const [existing] = (await manager.query(FIND_HOST, [tenant.tenantId, identity.machineId])) as {
+    const [existing] = (await db.query(FIND_HOST, [tenant.tenantId, identity.machineId])) as {
       host_id: string;
     }[];
     if (!existing && exhausted) {
       throw new EnrollmentRefusedError('exhausted', tenant.tokenId, tenant.tenantId);
     }
     const hostToken = generateToken(HOST_TOKEN_PREFIX);
+    const credentialHash = hashToken(hostToken);
     const hostId = await recordHost(tenant, existing?.host_id ?? randomUUID());
-    if (existing) {
-      // A new credential replaces the old one (and any revocation of the old one): whoever holds a valid
-      // token of the tenant could enrol the machine afresh anyway. Revoke the token to keep a host out.
-      // The host id follows the tenant database, which is where the host's data lives.
-      await manager.query(
-        `UPDATE registry_host_index
-            SET host_id = $2, credential_hash = $3, credential_revoked_at = NULL,
-                enrollment_token_id = COALESCE($4, enrollment_token_id)
-          WHERE host_id = $1`,
-        [existing.host_id, hostId, hashToken(hostToken), tenant.tokenId],
-      );
-    } else {
-      await manager.query(
-        `INSERT INTO registry_host_index (host_id, tenant_id, machine_id, enrollment_token_id, credential_hash)
-         VALUES ($1, $2, $3, $4, $5)`,
-        [hostId, tenant.tenantId, identity.machineId, tenant.tokenId, hashToken(hostToken)],
-      );
-    }
     const reEnrolled = existing !== undefined;
-    await appendEnrollmentAudit(manager, {
-      action: reEnrolled ? 'host.reenroll' : 'host.enroll',
-      hostId,
-      tenantId: tenant.tenantId,
-      detail: {
-        ...identityDetail(identity),
-        token_id: tenant.tokenId,
-        ...(reEnrolled && existing.host_id !== hostId ? { previous_host_id: existing.host_id } : {}),
+    const bindValues = reEnrolled
+      ? [existing.host_id, hostId, credentialHash, tenant.tokenId]
+      : [hostId, tenant.tenantId, identity.machineId, tenant.tokenId, credentialHash];
+    const audit = enrollmentAuditInsert(
+      {
+        action: reEnrolled ? 'host.reenroll' : 'host.enroll',
+        hostId,
+        tenantId: tenant.tenantId,
+        detail: {
+          ...identityDetail(identity),
+          token_id: tenant.tokenId,
+          ...(reEnrolled && existing.host_id !== hostId ? { previous_host_id: existing.host_id } : {}),
+        },
       },
-    });
+      bindValues.length + 1,
+    );
+    await db.query(`${reEnrolled ? BIND_AGAIN : BIND_NEW}\n  ${audit.sql}`, [...bindValues, ...audit.values]);
     return { ...tenant, hostId, hostToken, reEnrolled };
   }
 
-  /** A registry transaction whose lock waits are bounded; a timed-out wait becomes EnrollmentError(BUSY). */
-  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * One registry transaction, opened together with its bounded lock waits
+   * in one round trip; a timed-out wait becomes EnrollmentError(BUSY).
+   */
+  private async transaction<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    const runner = this.ds.createQueryRunner();
     try {
-      return await this.ds.transaction(async (manager) => {
-        await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${this.lockTimeoutMs}ms`]);
-        return work(manager);
-      });
+      // lockTimeoutMs is a positive integer checked in the constructor, never input: safe as a literal.
+      await runner.query(`BEGIN; SET LOCAL lock_timeout = ${this.lockTimeoutMs}`);
+      let result: T;
+      try {
+        result = await work(runner);
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      await runner.query('COMMIT');
+      return result;
     } catch (error) {
       if (!(error instanceof QueryFailedError)) throw error;
       const driverError: { code?: unknown } = error.driverError;
@@ -233,6 +271,8 @@ export class EnrollmentRedeemer implements EnrollmentRedemption {
         EnrollmentErrorCode.BUSY,
         `registration waited more than ${this.lockTimeoutMs} ms for its enrollment token or machine; retry later`,
       );
+    } finally {
+      await runner.release();
     }
   }
 
