@@ -14,7 +14,7 @@ import {
   restartStorm,
   type TenantDb,
 } from './phases';
-import { histogramMeanMs } from './prom-text';
+import { histogramMeanMs, histogramQuantileMs, jsThreadView } from './prom-text';
 import { cpuSeconds, memoryMiB, treeCpuSeconds } from './service-process';
 import { rate } from './stats';
 
@@ -154,9 +154,18 @@ async function scrape(stack: BenchStack): Promise<string> {
 }
 
 /** What ingest's own histograms say about a phase (server side, ms). */
-function ingestView(before: string, after: string): Record<string, { count: number; meanMs: number }> {
+function ingestView(
+  before: string,
+  after: string,
+): Record<string, { count: number; meanMs: number; p50Ms?: number; p99Ms?: number }> {
+  const accept = 'sysmanage_ingest_accept_seconds';
   return {
-    acceptInsideIngest: histogramMeanMs(before, after, 'sysmanage_ingest_accept_seconds'),
+    // Arrival in the handler to the last JetStream ack; quantiles only as fine as the buckets (10/25/50/100 ms).
+    acceptInsideIngest: {
+      ...histogramMeanMs(before, after, accept),
+      p50Ms: histogramQuantileMs(before, after, accept, 0.5),
+      p99Ms: histogramQuantileMs(before, after, accept, 0.99),
+    },
     batchWrite: histogramMeanMs(before, after, 'sysmanage_ingest_batch_write_seconds'),
     persistLag: histogramMeanMs(before, after, 'sysmanage_ingest_persist_lag_seconds'),
   };
@@ -205,6 +214,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
     options.durationS * 1000,
   );
   const peakCpu = cpu.end();
+  const peakThread = jsThreadView(m0, await scrape(stack));
   const peakPersist = await measurePersist(stack.pg, tenants, peak, 180_000);
   const peakIngest = ingestView(m0, await scrape(stack));
   const peakAcceptRate = rate(peak.acceptedMessages, peak.durationMs);
@@ -216,7 +226,8 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
   const [first] = tenants;
   if (first === undefined) throw new Error('no tenants');
   const hostIds = agents.filter((a) => a.tenant === 0).map((a) => a.hostId);
-  const baseline = await insertBaseline(
+  cpu = new CpuWindow(pid, pgPid);
+  const baselineRun = await insertBaseline(
     stack.pg,
     first,
     hostIds,
@@ -224,6 +235,8 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
     peakPersist.packageRows,
     options.baselineBatch,
   );
+  // PostgreSQL's CPU per row here against the ingest path's: what the write costs the database alone.
+  const baseline = { ...baselineRun, cpu: cpu.end() };
   log(`baseline: ${baseline.rowsPerSecond} rows/s`);
 
   const halfRps = Math.max(1, Math.round((peak.requests / peak.durationMs) * 500 * 10) / 10);
@@ -232,6 +245,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
   cpu = new CpuWindow(pid, pgPid);
   const half = await openLoop(stack.ingestUrl, agents, 'half', shape, halfRps, options.halfDurationS * 1000);
   const halfCpu = cpu.end();
+  const halfThread = jsThreadView(m0, await scrape(stack));
   const halfPersist = await measurePersist(stack.pg, tenants, half, 120_000);
   const halfIngest = ingestView(m0, await scrape(stack));
   log(`half rate: accept p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
@@ -251,7 +265,8 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
   );
   const stormCpu = cpu.end();
   clearInterval(sampler);
-  const stormIngest = ingestView(m0, await scrape(stack));
+  const stormScrape = await scrape(stack);
+  const stormIngest = { ...ingestView(m0, stormScrape), ...jsThreadView(m0, stormScrape) };
   const memAfterStorm = memoryMiB(pid);
   log(
     `storm: 95% registered after ${storm.msUntil95Registered} ms, heartbeat p95 ${storm.heartbeatLatency.p95} ms, VmHWM ${memAfterStorm.hwm} MiB`,
@@ -270,7 +285,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
       requestsPerSecond: peakRequestRate,
       persist: peakPersist,
       cpu: peakCpu,
-      ingest: peakIngest,
+      ingest: { ...peakIngest, ...peakThread },
     },
     baseline,
     persistedToBaselineRatio: ratio,
@@ -280,7 +295,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
       acceptedMessagesPerSecond: rate(half.acceptedMessages, half.durationMs),
       persist: halfPersist,
       cpu: halfCpu,
-      ingest: halfIngest,
+      ingest: { ...halfIngest, ...halfThread },
     },
     storm: { ...storm, cpu: stormCpu, ingest: stormIngest },
     ingestMemoryMiB: {
