@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { format, resolveConfig } from 'prettier';
 import type { BatchShape } from './agents';
 import { startBenchStack, type BenchStack } from './bench-stack';
@@ -14,7 +15,7 @@ import {
   restartStorm,
   type TenantDb,
 } from './phases';
-import { histogramMeanMs, histogramQuantileMs, jsThreadView } from './prom-text';
+import { EVENT_LOOP_SAMPLE_MS, histogramMeanMs, histogramQuantileMs, jsThreadView } from './prom-text';
 import { cpuSeconds, memoryMiB, treeCpuSeconds } from './service-process';
 import { rate } from './stats';
 
@@ -121,19 +122,26 @@ class CpuWindow {
   private readonly machine0 = machineCpu();
   private readonly self0 = process.cpuUsage();
   private readonly t0 = Date.now();
+  /** The bench's own event loop: a late loop here would show up as accept latency that ingest never caused. */
+  private readonly loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
   constructor(
     private readonly pid: number,
     private readonly pgPid: number,
   ) {
     this.ingest0 = cpuSeconds(pid);
     this.pg0 = treeCpuSeconds(pgPid);
+    this.loop.enable();
   }
   end(): {
     ingestCores: number;
     postgresCores: number;
     benchClientCores: number;
+    benchClientLoopDelayMs: { p99: number; max: number };
     machineBusyPercent: number;
   } {
+    this.loop.disable();
+    const delay = (ns: number): number =>
+      Math.max(0, Math.round((ns / 1e6 - EVENT_LOOP_SAMPLE_MS) * 100) / 100);
     const s = (Date.now() - this.t0) / 1000;
     const m = machineCpu();
     const self = process.cpuUsage(this.self0);
@@ -142,6 +150,7 @@ class CpuWindow {
       ingestCores: round((cpuSeconds(this.pid) - this.ingest0) / s),
       postgresCores: round((treeCpuSeconds(this.pgPid) - this.pg0) / s),
       benchClientCores: round((self.user + self.system) / 1e6 / s),
+      benchClientLoopDelayMs: { p99: delay(this.loop.percentile(99)), max: delay(this.loop.max) },
       machineBusyPercent: Math.round(
         ((m.busy - this.machine0.busy) / Math.max(1, m.total - this.machine0.total)) * 100,
       ),
