@@ -138,6 +138,7 @@ class CpuWindow {
     benchClientCores: number;
     benchClientLoopDelayMs: { p99: number; max: number };
     machineBusyPercent: number;
+    windowS: number;
   } {
     this.loop.disable();
     const delay = (ns: number): number =>
@@ -151,11 +152,17 @@ class CpuWindow {
       postgresCores: round((treeCpuSeconds(this.pgPid) - this.pg0) / s),
       benchClientCores: round((self.user + self.system) / 1e6 / s),
       benchClientLoopDelayMs: { p99: delay(this.loop.percentile(99)), max: delay(this.loop.max) },
+      windowS: round(s),
       machineBusyPercent: Math.round(
         ((m.busy - this.machine0.busy) / Math.max(1, m.total - this.machine0.total)) * 100,
       ),
     };
   }
+}
+
+/** Microseconds of CPU per row at `rowsPerSecond` for `cores` busy cores. */
+function perRowUs(cores: number, rowsPerSecond: number): number {
+  return Math.round((cores / rowsPerSecond) * 1e7) / 10;
 }
 
 async function scrape(stack: BenchStack): Promise<string> {
@@ -244,8 +251,20 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
     peakPersist.packageRows,
     options.baselineBatch,
   );
-  // PostgreSQL's CPU per row here against the ingest path's: what the write costs the database alone.
-  const baseline = { ...baselineRun, cpu: cpu.end() };
+  // The baseline's backend has exited: give the postmaster a moment to reap it, so its CPU is in cutime.
+  await new Promise((done) => setTimeout(done, 500));
+  const baselineCpu = cpu.end();
+  // PostgreSQL's CPU per row of the raw insert, to hold against the ingest path's (cores / persisted rows/s).
+  const baseline = {
+    ...baselineRun,
+    cpu: baselineCpu,
+    postgresCpuUsPerRow:
+      Math.round(
+        ((baselineCpu.postgresCores * baselineCpu.windowS * 1e6) /
+          (baselineRun.heartbeatRows + baselineRun.packageRows)) *
+          10,
+      ) / 10,
+  };
   log(`baseline: ${baseline.rowsPerSecond} rows/s`);
 
   const halfRps = Math.max(1, Math.round((peak.requests / peak.durationMs) * 500 * 10) / 10);
@@ -294,6 +313,13 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
       requestsPerSecond: peakRequestRate,
       persist: peakPersist,
       cpu: peakCpu,
+      // CPU per persisted row (cores / rows per second), to set against the baseline's postgresCpuUsPerRow.
+      cpuUsPerPersistedRow: {
+        ingest: perRowUs(peakCpu.ingestCores, peakPersist.rowsPerSecond),
+        postgres: perRowUs(peakCpu.postgresCores, peakPersist.rowsPerSecond),
+        benchClient: perRowUs(peakCpu.benchClientCores, peakPersist.rowsPerSecond),
+        machine: perRowUs((peakCpu.machineBusyPercent / 100) * cpus().length, peakPersist.rowsPerSecond),
+      },
       ingest: { ...peakIngest, ...peakThread },
     },
     baseline,
