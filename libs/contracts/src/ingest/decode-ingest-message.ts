@@ -103,7 +103,11 @@ function pick(record: Record<string, unknown>): IngestMessage {
  * (INVALID_JSON | INVALID_MESSAGE) naming every failed field.
  */
 export function decodeIngestMessage(data: Uint8Array | string): IngestMessage {
-  const record = parseObject(data, 'IngestMessage');
+  return singleMessage(parseObject(data, 'IngestMessage'));
+}
+
+/** A parsed object checked as one IngestMessage. */
+function singleMessage(record: Record<string, unknown>): IngestMessage {
   const failed: FieldError[] = [];
   check(record, MESSAGE_RULES, failed);
   refuseIfFailed('IngestMessage', failed);
@@ -120,12 +124,7 @@ export function decodeIngestMessage(data: Uint8Array | string): IngestMessage {
  */
 export function decodeIngestEnvelope(data: Uint8Array | string): IngestMessage[] {
   const record = parseObject(data, 'IngestEnvelope');
-  if (!('messages' in record)) {
-    const failed: FieldError[] = [];
-    check(record, MESSAGE_RULES, failed);
-    refuseIfFailed('IngestMessage', failed);
-    return [pick(record)];
-  }
+  if (!('messages' in record)) return [singleMessage(record)];
   const failed: FieldError[] = [];
   check(record, ENVELOPE_RULES, failed);
   const items = record['messages'];
