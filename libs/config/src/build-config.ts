@@ -73,7 +73,7 @@ function bootstrapGroup(r: ConfigReader): VaultBootstrapConfig | undefined {
 }
 
 /** Null unless multi-tenancy needs it or a vault.url is given (SysManage's own `vault:` block may hold only its keys). */
-function vaultBlock(r: ConfigReader, multitenancy: boolean): VaultConfig | null {
+function vaultBlock(r: ConfigReader, multitenancy: boolean, credentialRequired: boolean): VaultConfig | null {
   const k = KEYS.vault;
   if (!multitenancy && !r.isSet(k.url)) return null;
   const url = r.require(k.url, 'multitenancy.enabled is true');
@@ -91,7 +91,7 @@ function vaultBlock(r: ConfigReader, multitenancy: boolean): VaultConfig | null 
       `vault: expected at most one of token, token_file, approle, got ${methods.join(' and ')}`,
     );
   }
-  if (multitenancy && methods.length === 0 && bootstrap === undefined) {
+  if (multitenancy && credentialRequired && methods.length === 0 && bootstrap === undefined) {
     throw new ConfigError(
       ConfigErrorCode.MISSING_VALUE,
       'vault.token',
@@ -119,8 +119,22 @@ function apiBlock(r: ConfigReader): Record<ServiceName, ApiListenConfig> {
 const sameDatabase = (a: DatabaseConfig, b: DatabaseConfig) =>
   a.host === b.host && a.port === b.port && a.name === b.name;
 
+/** What a program needs of the config beyond its shape. */
+export interface BuildConfigOptions {
+  /**
+   * `optional` for a program that brings its own OpenBAO credential
+   * (provision-bootstrap takes an operator token and writes the services'
+   * AppRoles, so the config cannot have them yet); default `required`.
+   */
+  vaultCredential?: 'required' | 'optional';
+}
+
 /** Assembles and validates every block; throws ConfigError at the first problem. */
-export function buildConfig(r: ConfigReader, warnings: string[]): SysManageConfig {
+export function buildConfig(
+  r: ConfigReader,
+  warnings: string[],
+  options: BuildConfigOptions = {},
+): SysManageConfig {
   const registry = registryBlock(r);
   const sharedGiven = Object.values(KEYS.shared).some((spec) => r.isSet(spec));
   const shared = sharedGiven ? sharedBlock(r, registry) : { ...registry };
@@ -137,7 +151,7 @@ export function buildConfig(r: ConfigReader, warnings: string[]): SysManageConfi
     shared,
     sharedIsSeparate,
     multitenancy,
-    vault: vaultBlock(r, multitenancy.enabled),
+    vault: vaultBlock(r, multitenancy.enabled, options.vaultCredential !== 'optional'),
     nats: { servers: r.value(KEYS.nats.servers) },
     api: apiBlock(r),
     logging: { level: r.value(KEYS.logging.level) },

@@ -229,6 +229,18 @@ describe('loadConfig: vault rules', () => {
     );
   });
 
+  it('leaves the credential to a program that brings its own (vaultCredential: optional), still checking the rest', () => {
+    const { config } = load(
+      `${MT}vault:\n  url: http://127.0.0.1:8200\n`,
+      {},
+      { vaultCredential: 'optional' },
+    );
+    expect(config.vault).toMatchObject({ url: 'http://127.0.0.1:8200' });
+    expect(config.vault).not.toHaveProperty('token');
+    expect(config.vault).not.toHaveProperty('approle');
+    expect(configErrorOf(() => load(MT, {}, { vaultCredential: 'optional' })).key).toBe('vault.url');
+  });
+
   it('accepts a token file, resolved against the config directory', () => {
     const { config } = load(`${MT}vault:\n  url: http://127.0.0.1:8200\n  token_file: ./token\n`);
     expect(config.vault!.tokenFile).toBe(path.join(path.dirname(config.sourcePath!), 'token'));

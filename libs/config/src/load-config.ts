@@ -1,4 +1,4 @@
-import { buildConfig } from './build-config';
+import { buildConfig, type BuildConfigOptions } from './build-config';
 import { locateConfigFile, readConfigFile, SYSTEM_CONFIG } from './config-file';
 import { ConfigReader } from './config-reader';
 import { normalizeDocument, unknownEnvWarnings } from './config-structure';
@@ -15,6 +15,8 @@ export interface LoadConfigOptions {
   path?: string;
   /** The system-wide fallback; default /etc/sysmanage.yaml (tests point it elsewhere). */
   systemPath?: string;
+  /** See BuildConfigOptions: `optional` only for a program that brings its own OpenBAO credential. */
+  vaultCredential?: BuildConfigOptions['vaultCredential'];
 }
 
 export interface LoadedConfig {
@@ -38,7 +40,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   });
   const { doc, warnings } = readConfigFile(file);
   const normalized = normalizeDocument(doc, warnings);
-  const config = buildConfig(new ConfigReader(normalized, env, file), warnings);
+  const config = buildConfig(
+    new ConfigReader(normalized, env, file),
+    warnings,
+    opts.vaultCredential === undefined ? {} : { vaultCredential: opts.vaultCredential },
+  );
   warnings.push(...unknownEnvWarnings(env));
   return { config, warnings };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type LoadedConfig } from '../load-config';
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from '../load-config';
 import { ConfigError } from '../config-error';
 
 /** The smallest valid file: everything else has a default. */
@@ -16,7 +16,11 @@ export function writeConfig(yaml: string, name = 'sysmanage.yaml'): string {
 }
 
 /** Loads `yaml` isolated from the real process: no argv, only the given env, no /etc fallback. */
-export function load(yaml: string, env: Record<string, string> = {}): LoadedConfig {
+export function load(
+  yaml: string,
+  env: Record<string, string> = {},
+  options: Pick<LoadConfigOptions, 'vaultCredential'> = {},
+): LoadedConfig {
   const file = writeConfig(yaml);
   return loadConfig({
     path: file,
@@ -24,6 +28,7 @@ export function load(yaml: string, env: Record<string, string> = {}): LoadedConf
     argv: [],
     cwd: path.dirname(file),
     systemPath: '/nonexistent/sysmanage.yaml',
+    ...options,
   });
 }
 

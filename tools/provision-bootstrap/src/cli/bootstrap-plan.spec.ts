@@ -25,6 +25,14 @@ describe('resolvePlan', () => {
   const plan = (argv: string[], extraEnv: Record<string, string | undefined> = env) =>
     resolvePlan(parseCliFlags(argv), { cwd: dir, env: extraEnv });
 
+  /** A subdirectory of the test directory holding its own sysmanage-dev.yaml. */
+  const configDir = (name: string, lines: string[]): string => {
+    const sub = path.join(dir, name);
+    mkdirSync(sub);
+    writeFileSync(path.join(sub, 'sysmanage-dev.yaml'), lines.join('\n'));
+    return sub;
+  };
+
   it('takes its defaults from the config and the environment', () => {
     const result = plan([]);
     expect(result).toMatchObject({
@@ -133,16 +141,25 @@ describe('resolvePlan', () => {
     );
   });
 
+  it('reads a multi-tenant config whose vault block has no credential yet (the AppRoles are what it writes)', () => {
+    const sub = configDir('multitenant', [
+      'registry: { host: db.internal, port: 6543, name: sysmanage, user: sysmanage, password: pw }',
+      'multitenancy: { enabled: true }',
+      'license: { file: ./license.json, public_key_file: ./license-public.pem }',
+      'vault: { url: "http://bao.internal:8200" }',
+    ]);
+    expect(resolvePlan(parseCliFlags([]), { cwd: sub, env })).toMatchObject({
+      baoAddr: 'http://bao.internal:8200',
+      baoToken: 'operator-token',
+      localBao: null,
+    });
+  });
+
   it('with vault.bootstrap needs no token (the local server’s root token is used) unless --bao-addr points elsewhere', () => {
-    const sub = path.join(dir, 'bootstrap');
-    mkdirSync(sub);
-    writeFileSync(
-      path.join(sub, 'sysmanage-dev.yaml'),
-      [
-        'registry: { host: db.internal, port: 6543, name: sysmanage, user: sysmanage, password: pw }',
-        'vault: { url: "http://127.0.0.1:8200", bootstrap: { config_file: ./openbao.hcl, data_path: ./data/openbao } }',
-      ].join('\n'),
-    );
+    const sub = configDir('bootstrap', [
+      'registry: { host: db.internal, port: 6543, name: sysmanage, user: sysmanage, password: pw }',
+      'vault: { url: "http://127.0.0.1:8200", bootstrap: { config_file: ./openbao.hcl, data_path: ./data/openbao } }',
+    ]);
     const local = resolvePlan(parseCliFlags([]), { cwd: sub, env: {} });
     expect(local).toMatchObject({
       baoToken: null,

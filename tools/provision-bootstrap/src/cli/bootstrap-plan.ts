@@ -94,6 +94,8 @@ export function resolvePlan(
     argv: [],
     env: io.env,
     cwd: io.cwd,
+    // The operator's token comes from --bao-token (or the local server); the services' AppRoles are written here.
+    vaultCredential: 'optional',
     ...(configFlag === undefined ? {} : { path: path.resolve(io.cwd, configFlag) }),
   });
 
