@@ -15,7 +15,13 @@ import {
   restartStorm,
   type TenantDb,
 } from './phases';
-import { EVENT_LOOP_SAMPLE_MS, histogramMeanMs, histogramQuantileMs, jsThreadView } from './prom-text';
+import {
+  beyondSampleMs,
+  EVENT_LOOP_SAMPLE_MS,
+  histogramMeanMs,
+  histogramQuantileMs,
+  jsThreadView,
+} from './prom-text';
 import { cpuSeconds, memoryMiB, treeCpuSeconds } from './service-process';
 import { rate } from './stats';
 
@@ -141,8 +147,7 @@ class CpuWindow {
     windowS: number;
   } {
     this.loop.disable();
-    const delay = (ns: number): number =>
-      Math.max(0, Math.round((ns / 1e6 - EVENT_LOOP_SAMPLE_MS) * 100) / 100);
+    const delay = (ns: number): number => beyondSampleMs(ns / 1e6);
     const s = (Date.now() - this.t0) / 1000;
     const m = machineCpu();
     const self = process.cpuUsage(this.self0);

@@ -34,8 +34,12 @@ function delayMs(text: string, metric: string): number {
   const present = text
     .split('\n')
     .some((line) => line.startsWith(`${metric} `) || line.startsWith(`${metric}{`));
-  if (!present) return Number.NaN;
-  return Math.max(0, Math.round((metricSum(text, metric) * 1000 - EVENT_LOOP_SAMPLE_MS) * 100) / 100);
+  return present ? beyondSampleMs(metricSum(text, metric) * 1000) : Number.NaN;
+}
+
+/** An interval of the event-loop sampler (ms) as the delay beyond its period, 0.01 ms steps. */
+export function beyondSampleMs(intervalMs: number): number {
+  return Math.max(0, Math.round((intervalMs - EVENT_LOOP_SAMPLE_MS) * 100) / 100);
 }
 
 /**
