@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { serviceEnv } from '@sysmanage/testing';
 
 export const WORKSPACE = resolve(__dirname, '../../..');
 
@@ -44,19 +45,6 @@ export function buildPrograms(): void {
   }
 }
 
-/**
- * The environment a child program starts from: this process's, minus every
- * setting that would change what the program reads (SYSMANAGE_*, VAULT_*,
- * BAO_*, PG*), so only what the fixture passes on purpose reaches it.
- */
-export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(SYSMANAGE_|VAULT_|BAO_|PG)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 export interface ProgramRun {
   code: number;
   stdout: string;
@@ -73,7 +61,7 @@ export function runProgram(
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--enable-source-maps', builtMain(program), ...args], {
       cwd: WORKSPACE,
-      env: cleanEnv(env),
+      env: serviceEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

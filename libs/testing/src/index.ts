@@ -20,3 +20,11 @@ export {
   type ServiceBasicsContext,
   type ServiceBasicsOptions,
 } from './service/service-basics';
+export {
+  BuiltService,
+  builtEntryPoint,
+  serviceEnv,
+  startBuiltService,
+  type BuiltServiceSpec,
+  type ServiceExit,
+} from './service/built-service';

@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startBuiltService, type BuiltService } from '@sysmanage/testing';
 
 const WORKSPACE = resolve(__dirname, '../../../..');
 export const BUILT_MAIN = join(WORKSPACE, 'dist/apps/provisioner/src/main.js');
@@ -16,38 +17,22 @@ export function buildProvisioner(): void {
   if (!existsSync(BUILT_MAIN)) throw new Error(`the build did not produce ${BUILT_MAIN}`);
 }
 
-export interface ProvisionerProcess {
-  child: ChildProcess;
-  /** Resolves with the exit code or the signal that ended it. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(): Promise<void>;
-}
-
-/** `node dist/apps/provisioner/src/main.js --config <path>` with extra environment; output appended to `logFile`. */
+/**
+ * `node dist/apps/provisioner/src/main.js --config <path>` with extra
+ * environment, output appended to `logFile`; resolves once spawned (the
+ * crash tests watch the job, not readiness).
+ */
 export function startProvisionerProcess(
   configPath: string,
-  env: NodeJS.ProcessEnv,
+  env: Record<string, string>,
   logFile: string,
-): ProvisionerProcess {
-  const child = spawn(process.execPath, [BUILT_MAIN, '--config', configPath], {
+): Promise<BuiltService> {
+  return startBuiltService({
+    name: 'provisioner',
+    main: BUILT_MAIN,
+    args: ['--config', configPath],
     cwd: WORKSPACE,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+    logFile,
   });
-  const log = createWriteStream(logFile, { flags: 'a' });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
-  return {
-    child,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }

@@ -1,15 +1,12 @@
 import { ProvisioningAction } from '@sysmanage/contracts';
 import { tenantResourceNames } from '@sysmanage/tenancy';
+import type { BuiltService } from '@sysmanage/testing';
 import { connect, type NatsConnection } from 'nats';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MigrateResponder } from '../__fixtures__/migrate-responder';
-import {
-  buildProvisioner,
-  startProvisionerProcess,
-  type ProvisionerProcess,
-} from '../__fixtures__/provisioner-process';
+import { buildProvisioner, startProvisionerProcess } from '../__fixtures__/provisioner-process';
 import {
   startProvisionerStack,
   startStackMigrateResponder,
@@ -34,7 +31,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
   let nc: NatsConnection;
   let responder: MigrateResponder;
   let logFile: string;
-  const running: ProvisionerProcess[] = [];
+  const running: BuiltService[] = [];
 
   beforeAll(async () => {
     buildProvisioner();
@@ -61,7 +58,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
       const tenant = await insertPlacedTenant(stack.registry, slug, stack.server);
       const migrationsBefore = responder.requests();
 
-      const crashing = startProvisionerProcess(
+      const crashing = await startProvisionerProcess(
         stack.configPath,
         { ...WORKER_ENV, SYSMANAGE_PROVISIONER_CRASH_AFTER_STEP: step },
         logFile,
@@ -76,7 +73,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
         status: step === 'activate' ? 'succeeded' : 'running',
       });
 
-      const restarted = startProvisionerProcess(stack.configPath, WORKER_ENV, logFile);
+      const restarted = await startProvisionerProcess(stack.configPath, WORKER_ENV, logFile);
       running.push(restarted);
       try {
         const finished = await waitForJob(stack.registry, job.id, 60_000);
@@ -132,7 +129,7 @@ describe('crash recovery: the built provisioner SIGKILLed after each saga step, 
   );
 
   it('refuses the crash hook without NODE_ENV=test or the explicit flag: the process does not start', async () => {
-    const refused = startProvisionerProcess(
+    const refused = await startProvisionerProcess(
       stack.configPath,
       { ...WORKER_ENV, NODE_ENV: 'production', SYSMANAGE_PROVISIONER_CRASH_AFTER_STEP: 'database' },
       logFile,

@@ -7,12 +7,19 @@ import {
   generateLicenseKeypair,
   signLicense,
 } from '@sysmanage/tenancy';
-import { freePort, TestEnvironment, writeTestConfig, type PgInstance } from '@sysmanage/testing';
+import {
+  builtEntryPoint,
+  freePort,
+  startBuiltService,
+  TestEnvironment,
+  writeTestConfig,
+  type BuiltService,
+  type PgInstance,
+} from '@sysmanage/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtMain, startService, type ServiceProcess } from './service-process';
 
 export const SERVER_NAME = 'pg-bench';
 export const REGISTRY_DB = 'sysmanage_registry';
@@ -45,7 +52,7 @@ export interface BenchStackOptions {
 export interface BenchStack {
   pg: PgInstance;
   ingestUrl: string;
-  ingest: ServiceProcess;
+  ingest: BuiltService;
   /** Control-plane request with the operator key; throws unless the status is `expect`. */
   api<T>(method: string, path: string, body: unknown, expect: number): Promise<T>;
   /** Creates tenants `slugs` on the server and waits until every one is active; their ids in order. */
@@ -80,7 +87,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const dir = mkdtempSync(join(tmpdir(), 'sysmanage-bench-ingest-'));
   const logDir = join(dir, 'logs');
   mkdirSync(logDir);
-  const processes: ServiceProcess[] = [];
+  const processes: BuiltService[] = [];
   const stop = async (keepLogs: boolean): Promise<void> => {
     for (const p of processes.reverse()) await p.stop();
     await env.stopAll();
@@ -141,15 +148,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         },
       );
     const start = (service: Service, extraEnv: Record<string, string>, nodeArgs: string[] = []) =>
-      startService({
+      startBuiltService({
         name: service,
-        main: builtMain(options.workspace, SERVICES[service]),
+        main: builtEntryPoint(options.workspace, SERVICES[service]),
         args: [...(service === 'migrator' ? ['serve'] : []), '--config', configFor(service)],
         env: { NODE_ENV: 'production', ...extraEnv },
         nodeArgs,
         readyUrl: `http://127.0.0.1:${ports[service]}/health/ready`,
         logFile: join(logDir, `${service}.log`),
         cwd: options.workspace,
+        readyTimeoutMs: 90_000,
+        stopGraceMs: 15_000,
       });
     const [registryProcess, provisionerProcess, migratorProcess, ingest] = await Promise.all([
       start('registry', { SYSMANAGE_BOOTSTRAP_ADMIN_KEY: operatorKey }),

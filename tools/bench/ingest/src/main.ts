@@ -22,7 +22,7 @@ import {
   histogramQuantileMs,
   jsThreadView,
 } from './prom-text';
-import { cpuSeconds, memoryMiB, treeCpuSeconds } from './service-process';
+import { cpuSeconds, memoryMiB, treeCpuSeconds } from './proc-stats';
 import { rate } from './stats';
 
 interface BenchOptions {
@@ -194,6 +194,7 @@ function ingestView(
 
 async function measure(stack: BenchStack, options: BenchOptions): Promise<Record<string, unknown>> {
   const pid = stack.ingest.pid;
+  if (pid === null) throw new Error('ingest is not running');
   const pgPid = stack.pg.pid ?? -1;
   const slugs = Array.from({ length: options.tenants }, (_, i) => `ing${String(i + 1).padStart(2, '0')}`);
   let t = Date.now();

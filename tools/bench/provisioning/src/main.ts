@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { builtEntryPoint, startBuiltService, type BuiltService } from '@sysmanage/testing';
 import { connect } from 'nats';
 import { format, resolveConfig } from 'prettier';
 import { startBenchStack, type BenchStack } from './bench-stack';
@@ -9,7 +10,6 @@ import { runProbes } from './probes';
 import { provisionBulk, provisionSequentially } from './provision-run';
 import { formatReport, type BenchReport, type Target } from './report';
 import { revertBenchMigration } from './reset';
-import { builtMain, startService, type ServiceProcess } from './service-process';
 import { median } from './stats';
 
 interface BenchOptions {
@@ -107,26 +107,28 @@ async function measure(stack: BenchStack, options: BenchOptions, workspace: stri
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
   const logDir = mkdtempSync(join(tmpdir(), 'sysmanage-bench-logs-'));
-  const provisionerMain = builtMain(workspace, 'apps/provisioner');
-  const migratorMain = builtMain(workspace, 'apps/migrator');
+  const provisionerMain = builtEntryPoint(workspace, 'apps/provisioner');
+  const migratorMain = builtEntryPoint(workspace, 'apps/migrator');
   const reportProcess = join(__dirname, 'report-process.js');
   const registerMigration = join(__dirname, 'register-bench-migration.js');
-  const services: ServiceProcess[] = [];
+  const services: BuiltService[] = [];
   const nc = await connect({ servers: stack.nats.servers });
   try {
     services.push(
-      await startService({
+      await startBuiltService({
         name: 'provisioner',
         main: provisionerMain,
         args: ['--config', stack.provisionerConfig],
+        env: {},
         readyUrl: `http://127.0.0.1:${stack.provisionerPort}/health/ready`,
         logFile: join(logDir, 'provisioner.log'),
         cwd: workspace,
       }),
-      await startService({
+      await startBuiltService({
         name: 'migrator',
         main: migratorMain,
         args: ['serve', '--config', stack.migratorConfig],
+        env: {},
         readyUrl: `http://127.0.0.1:${stack.migratorPort}/health/ready`,
         logFile: join(logDir, 'migrator.log'),
         cwd: workspace,
