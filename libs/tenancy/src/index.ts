@@ -10,7 +10,7 @@ export type {
 export { canonicalJson } from './licensing/canonical-json';
 export { generateLicenseKeypair, signLicense, type LicenseKeypair } from './licensing/license-signing';
 export { verifyLicense, LICENSE_CLOCK_SKEW_MS } from './licensing/license-verification';
-export { verifyLicenseFiles, type LicenseFilePaths } from './licensing/license-files';
+export { verifyLicenseFiles, writeSelfSignedLicense, type LicenseFilePaths } from './licensing/license-files';
 export { assertMultitenancyLicense, assertLicenseTier } from './licensing/multitenancy-license';
 export {
   prepareServiceStartup,

@@ -2,8 +2,7 @@ import {
   MULTITENANT_SAAS,
   bootstrapDatabaseServer,
   bootstrapOpenBao,
-  generateLicenseKeypair,
-  signLicense,
+  writeSelfSignedLicense,
 } from '@sysmanage/tenancy';
 import { OpenBaoClient } from '@sysmanage/openbao';
 import { createChainDataSource, RegistryDatabaseServer } from '@sysmanage/schema';
@@ -14,7 +13,7 @@ import {
   type OpenBaoInstance,
   type PgInstance,
 } from '@sysmanage/testing';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
@@ -43,21 +42,12 @@ export interface ProvisionerStack {
 }
 
 function writeLicense(dir: string): { licenseFile: string; licensePublicKeyFile: string } {
-  const keys = generateLicenseKeypair();
-  const license = signLicense(
-    {
-      customer: 'provisioner tests',
-      tiers: [MULTITENANT_SAAS],
-      maxTenants: 100,
-      expiresAt: new Date(Date.now() + 365 * 86_400_000),
-    },
-    keys.privateKeyPem,
-  );
-  const licenseFile = join(dir, 'license.json');
-  const licensePublicKeyFile = join(dir, 'license-public.pem');
-  writeFileSync(licenseFile, JSON.stringify(license));
-  writeFileSync(licensePublicKeyFile, keys.publicKeyPem);
-  return { licenseFile, licensePublicKeyFile };
+  return writeSelfSignedLicense(dir, {
+    customer: 'provisioner tests',
+    tiers: [MULTITENANT_SAAS],
+    maxTenants: 100,
+    expiresAt: new Date(Date.now() + 365 * 86_400_000),
+  });
 }
 
 /**

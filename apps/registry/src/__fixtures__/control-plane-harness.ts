@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createChainDataSource } from '@sysmanage/schema';
-import { generateLicenseKeypair, MULTITENANT_SAAS, signLicense } from '@sysmanage/tenancy';
+import { MULTITENANT_SAAS, writeSelfSignedLicense } from '@sysmanage/tenancy';
 import {
   freePort,
   TestEnvironment,
@@ -8,7 +8,7 @@ import {
   type NatsInstance,
   type PgInstance,
 } from '@sysmanage/testing';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -29,18 +29,12 @@ export interface AppOptions {
 }
 
 function writeLicense(): { licenseFile: string; licensePublicKeyFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'registry-license-'));
-  const keys = generateLicenseKeypair();
   const year = 365 * 24 * 60 * 60_000;
-  const doc = signLicense(
-    { customer: 'registry-tests', tiers: [MULTITENANT_SAAS], expiresAt: new Date(Date.now() + year) },
-    keys.privateKeyPem,
-  );
-  const licenseFile = join(dir, 'license.json');
-  const licensePublicKeyFile = join(dir, 'license-public.pem');
-  writeFileSync(licenseFile, JSON.stringify(doc), { mode: 0o600 });
-  writeFileSync(licensePublicKeyFile, keys.publicKeyPem, { mode: 0o644 });
-  return { licenseFile, licensePublicKeyFile };
+  return writeSelfSignedLicense(mkdtempSync(join(tmpdir(), 'registry-license-')), {
+    customer: 'registry-tests',
+    tiers: [MULTITENANT_SAAS],
+    expiresAt: new Date(Date.now() + year),
+  });
 }
 
 /**

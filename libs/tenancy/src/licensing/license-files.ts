@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LicensingError, LicensingErrorCode } from './licensing-error';
+import { generateLicenseKeypair, signLicense } from './license-signing';
 import { ISSUE_COMMAND } from './license-tiers';
-import type { VerifiedLicense } from './license-types';
+import type { LicenseTerms, VerifiedLicense } from './license-types';
 import { verifyLicense } from './license-verification';
 
 export interface LicenseFilePaths {
@@ -44,4 +46,23 @@ export function verifyLicenseFiles(paths: LicenseFilePaths, now: Date = new Date
       ),
   );
   return verifyLicense(document, publicKeyPem, now, paths);
+}
+
+/**
+ * A fresh keypair and a license for `terms` signed with it, written to `dir`
+ * as license.json (0600) and license-public.pem, the files the
+ * multitenancy block names: a licensed setup in one call for tests,
+ * benchmarks and local trials. The private key is not kept, so nothing else
+ * can be issued for that public key.
+ */
+export function writeSelfSignedLicense(
+  dir: string,
+  terms: LicenseTerms,
+): { licenseFile: string; licensePublicKeyFile: string } {
+  const keys = generateLicenseKeypair();
+  const licenseFile = join(dir, 'license.json');
+  const licensePublicKeyFile = join(dir, 'license-public.pem');
+  writeFileSync(licenseFile, JSON.stringify(signLicense(terms, keys.privateKeyPem)), { mode: 0o600 });
+  writeFileSync(licensePublicKeyFile, keys.publicKeyPem, { mode: 0o644 });
+  return { licenseFile, licensePublicKeyFile };
 }

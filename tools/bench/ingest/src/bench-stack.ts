@@ -4,8 +4,7 @@ import {
   MULTITENANT_SAAS,
   bootstrapDatabaseServer,
   bootstrapOpenBao,
-  generateLicenseKeypair,
-  signLicense,
+  writeSelfSignedLicense,
 } from '@sysmanage/tenancy';
 import {
   builtEntryPoint,
@@ -17,7 +16,7 @@ import {
   type PgInstance,
 } from '@sysmanage/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,21 +63,12 @@ export interface BenchStack {
 }
 
 function writeLicense(dir: string): { licenseFile: string; licensePublicKeyFile: string } {
-  const keys = generateLicenseKeypair();
-  const license = signLicense(
-    {
-      customer: 'ingest benchmark',
-      tiers: [MULTITENANT_SAAS],
-      maxTenants: 1000,
-      expiresAt: new Date(Date.now() + 30 * 86_400_000),
-    },
-    keys.privateKeyPem,
-  );
-  const licenseFile = join(dir, 'license.json');
-  const licensePublicKeyFile = join(dir, 'license-public.pem');
-  writeFileSync(licenseFile, JSON.stringify(license), { mode: 0o600 });
-  writeFileSync(licensePublicKeyFile, keys.publicKeyPem);
-  return { licenseFile, licensePublicKeyFile };
+  return writeSelfSignedLicense(dir, {
+    customer: 'ingest benchmark',
+    tiers: [MULTITENANT_SAAS],
+    maxTenants: 1000,
+    expiresAt: new Date(Date.now() + 30 * 86_400_000),
+  });
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
