@@ -28,3 +28,5 @@ export {
   type BuiltServiceSpec,
   type ServiceExit,
 } from './service/built-service';
+export { repoRoot } from './repo-root';
+export { runAsCli, writePrettierJson } from './bench/bench-cli';

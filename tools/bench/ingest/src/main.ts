@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { format, resolveConfig } from 'prettier';
+import { repoRoot, runAsCli, writePrettierJson } from '@sysmanage/testing';
 import type { BatchShape } from './agents';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { summarizeProfiles } from './cpu-profile';
@@ -47,12 +47,6 @@ const USAGE = `usage: node dist/tools/bench/ingest/src/main.js [--tenants N (20)
   [--concurrency N (32)] [--duration S (20)] [--half-duration S (15)] [--heartbeats N per request (20)]
   [--inventory-every N (10)] [--packages N (100)] [--storm-agents N (5000)] [--baseline-batch N (500)]
   [--cpu-prof] [--keep-logs] [--ingest-env SYSMANAGE_X=V ...] [--out FILE (tools/bench/ingest/results/latest.json)]`;
-
-function workspaceRoot(from: string): string {
-  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir))
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-  throw new Error(`no nx.json above ${from}`);
-}
 
 function parseOptions(argv: string[], workspace: string): BenchOptions {
   const options: BenchOptions = {
@@ -363,7 +357,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
 }
 
 async function main(): Promise<number> {
-  const workspace = workspaceRoot(__dirname);
+  const workspace = repoRoot(__dirname);
   const options = parseOptions(process.argv.slice(2), workspace);
   const loadBefore = loadavg();
   const startedAt = new Date().toISOString();
@@ -400,24 +394,9 @@ async function main(): Promise<number> {
     ...results,
     ingestCpuProfile: profile,
   };
-  mkdirSync(dirname(options.out), { recursive: true });
-  // Formatted as the repository's Prettier would (make lint checks the committed file).
-  const prettierOptions = (await resolveConfig(options.out)) ?? {};
-  writeFileSync(options.out, await format(JSON.stringify(report), { ...prettierOptions, parser: 'json' }));
+  await writePrettierJson(options.out, report);
   process.stdout.write(`${JSON.stringify(results['targets'], null, 2)}\n\nJSON: ${options.out}\n`);
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `bench-ingest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCli('bench-ingest', main);

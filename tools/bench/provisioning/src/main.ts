@@ -1,9 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { builtEntryPoint, startBuiltService, type BuiltService } from '@sysmanage/testing';
+import { join, resolve } from 'node:path';
+import {
+  builtEntryPoint,
+  repoRoot,
+  runAsCli,
+  startBuiltService,
+  writePrettierJson,
+  type BuiltService,
+} from '@sysmanage/testing';
 import { connect } from 'nats';
-import { format, resolveConfig } from 'prettier';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { runFanOut, type FanOutRun } from './fan-out-run';
 import { runProbes } from './probes';
@@ -21,12 +27,6 @@ interface BenchOptions {
 
 const USAGE = `usage: node dist/tools/bench/provisioning/src/main.js [--tenants N (20)] [--fan-out-tenants N (50)]
        [--repeats N (fan-out runs per measurement, 3)] [--out FILE (tools/bench/provisioning/results/latest.json)]`;
-
-function workspaceRoot(from: string): string {
-  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir))
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-  throw new Error(`no nx.json above ${from}`);
-}
 
 function parseOptions(argv: string[], workspace: string): BenchOptions {
   const options: BenchOptions = {
@@ -279,7 +279,7 @@ async function measure(stack: BenchStack, options: BenchOptions, workspace: stri
 }
 
 async function main(): Promise<number> {
-  const workspace = workspaceRoot(__dirname);
+  const workspace = repoRoot(__dirname);
   const options = parseOptions(process.argv.slice(2), workspace);
   log('starting PostgreSQL, NATS and OpenBAO');
   const stack = await startBenchStack(log);
@@ -289,24 +289,9 @@ async function main(): Promise<number> {
   } finally {
     await stack.stop();
   }
-  mkdirSync(dirname(options.out), { recursive: true });
-  // Formatted as the repository's Prettier would (make lint checks the committed file).
-  const prettierOptions = (await resolveConfig(options.out)) ?? {};
-  writeFileSync(options.out, await format(JSON.stringify(report), { ...prettierOptions, parser: 'json' }));
+  await writePrettierJson(options.out, report);
   process.stdout.write(`${formatReport(report)}\n\nJSON: ${options.out}\n`);
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `bench-provisioning: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCli('bench-provisioning', main);
