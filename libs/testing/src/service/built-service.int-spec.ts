@@ -4,7 +4,7 @@ import path from 'node:path';
 import { freePort } from '../free-port';
 import { BuiltService, serviceEnv, startBuiltService } from './built-service';
 
-// A stand-in for a built service: answers /health/ready with 503 for its first READY_AFTER_MS, then 200,
+// A stand-in for a built service: answers /health/ready with 503 for its first 300 ms, then 200,
 // echoes its environment on /env, and logs its start; exits 7 at once when told to.
 const FAKE_SERVICE = `
 const http = require('node:http');
