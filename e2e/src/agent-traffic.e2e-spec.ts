@@ -43,6 +43,9 @@ describe('issue 4: agent traffic end to end (built registry/provisioner/migrator
   const tokens = {} as Record<'a' | 'b', TokenView>;
   const hosts = { a: [] as RegisteredHost[], b: [] as RegisteredHost[] };
 
+  /** Every (host_id, message_id) a tenant database has recorded: heartbeats are keyed by their own row, the rest by the ledger. */
+  const RECORDED = `(SELECT host_id, message_id FROM host_heartbeats
+                     UNION ALL SELECT host_id, message_id FROM processed_messages) recorded`;
   const where = (t: 'a' | 'b'): [PgInstance, string] => (t === 'a' ? [pgEu, 'tenant_a'] : [pgUs, 'tenant_b']);
   const count = async (t: 'a' | 'b', sql: string, params: unknown[] = []): Promise<number> => {
     const [pg, db] = where(t);
@@ -256,7 +259,7 @@ describe('issue 4: agent traffic end to end (built registry/provisioner/migrator
       async () =>
         (await count(
           'a',
-          `SELECT count(*)::int AS n FROM processed_messages WHERE host_id = $1 AND message_id = ANY($2)`,
+          `SELECT count(*)::int AS n FROM ${RECORDED} WHERE host_id = $1 AND message_id = ANY($2)`,
           [hostA!.hostId, messages.map((m) => m.id)],
         )) === 3,
     );
@@ -274,7 +277,7 @@ describe('issue 4: agent traffic end to end (built registry/provisioner/migrator
       [{ hostname: 'b-web-1' }],
     );
     expect(
-      await count('b', `SELECT count(*)::int AS n FROM processed_messages WHERE message_id = ANY($1)`, [
+      await count('b', `SELECT count(*)::int AS n FROM ${RECORDED} WHERE message_id = ANY($1)`, [
         messages.map((m) => m.id),
       ]),
     ).toBe(0);

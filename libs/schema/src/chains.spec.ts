@@ -35,7 +35,7 @@ describe('chains', () => {
     }
     expect(chainHead('registry')).toBe('RegistryInitial1764300000000');
     expect(chainHead('shared')).toBe('SharedSeedReferenceData1764300000001');
-    expect(chainHead('tenant')).toBe('TenantInitial1764300000000');
+    expect(chainHead('tenant')).toBe('TenantHeartbeatsKeyedByMessage1764400000000');
   });
 
   it('name every migration instance after its class (what TypeORM records)', () => {

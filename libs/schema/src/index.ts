@@ -37,3 +37,4 @@ export { HostHeartbeat } from './tenant/entities/host-heartbeat.entity';
 export { ProcessedMessage } from './tenant/entities/processed-message.entity';
 export { SoftwarePackage } from './tenant/entities/software-package.entity';
 export { TenantInitial1764300000000 } from './tenant/migrations/1764300000000-tenant-initial';
+export { TenantHeartbeatsKeyedByMessage1764400000000 } from './tenant/migrations/1764400000000-tenant-heartbeats-keyed-by-message';

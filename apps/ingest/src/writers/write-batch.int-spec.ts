@@ -20,7 +20,7 @@ describe('writeBatch', () => {
     payload: Record<string, unknown>,
     at: number,
     received = at,
-    messageId = randomUUID(),
+    messageId: string = randomUUID(),
   ): AgentChange {
     const message: IngestMessage = {
       messageId,
@@ -188,16 +188,33 @@ describe('writeBatch', () => {
     expect(outcome.applied).toEqual([twice]);
     expect(outcome.duplicates).toEqual([twice]);
     expect(outcome.unknownHosts).toEqual([foreign]);
-    const ledger = await rows<{ host_id: string }>(
-      'SELECT host_id::text FROM processed_messages WHERE host_id = ANY($1::uuid[])',
+    const stored = await rows<{ host_id: string; n: string }>(
+      'SELECT host_id::text, count(*) AS n FROM host_heartbeats WHERE host_id = ANY($1::uuid[]) GROUP BY host_id',
       [[h, stranger]],
     );
-    expect(ledger).toEqual([{ host_id: h }]);
-    const [count] = await rows<{ n: string }>(
-      'SELECT count(*) AS n FROM host_heartbeats WHERE host_id = $1',
-      [stranger],
+    expect(stored).toEqual([{ host_id: h, n: '1' }]);
+  });
+
+  it('keys a heartbeat by its own row and the other types by a ledger row', async () => {
+    const h = await host();
+    const beat = change(h, 'heartbeat', { cpu_percent: 1 }, 1_000);
+    const info = change(h, 'system_info', { hostname: 'keyed' }, 1_000);
+    expect((await writeBatch(client, [beat, info])).applied).toEqual([beat, info]);
+    const ledger = await rows<{ message_id: string; type: string }>(
+      'SELECT message_id, type FROM processed_messages WHERE host_id = $1',
+      [h],
     );
-    expect(Number(count?.n)).toBe(0);
+    expect(ledger).toEqual([{ message_id: info.record.message.messageId, type: 'system_info' }]);
+    // Both again, in the other order, with a changed heartbeat: neither is applied, nothing changes.
+    const again = change(h, 'heartbeat', { cpu_percent: 77 }, 1_000, 1_000, beat.record.message.messageId);
+    const outcome = await writeBatch(client, [info, again]);
+    expect(outcome.applied).toEqual([]);
+    expect(outcome.duplicates).toEqual([info, again]);
+    const beats = await rows<{ cpu_percent: number }>(
+      'SELECT cpu_percent FROM host_heartbeats WHERE host_id = $1',
+      [h],
+    );
+    expect(beats).toEqual([{ cpu_percent: 1 }]);
   });
 
   it('writes nothing of a batch PostgreSQL refuses (one statement: one transaction)', async () => {
@@ -208,11 +225,12 @@ describe('writeBatch', () => {
     await expect(writeBatch(client, [good, bad])).rejects.toMatchObject({
       code: expect.stringMatching(/^22/),
     });
-    const [ledger] = await rows<{ n: string }>(
-      'SELECT count(*) AS n FROM processed_messages WHERE host_id = $1',
+    const [written] = await rows<{ n: string }>(
+      `SELECT (SELECT count(*) FROM processed_messages WHERE host_id = $1)
+            + (SELECT count(*) FROM host_heartbeats WHERE host_id = $1) AS n`,
       [h],
     );
-    expect(Number(ledger?.n)).toBe(0);
+    expect(Number(written?.n)).toBe(0);
     expect((await writeBatch(client, [good])).applied).toEqual([good]);
   });
 });

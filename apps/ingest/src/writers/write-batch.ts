@@ -14,10 +14,12 @@ export interface BatchOutcome {
 
 /**
  * The whole batch in one statement, so one round trip and one implicit
- * transaction: the ledger insert decides which messages are new (`fresh`),
- * and every change below applies only those, in the agent's order (agent
- * timestamp, then position in the batch):
- * - heartbeats are inserted;
+ * transaction. Which messages are new (`fresh`) is decided by a key insert
+ * that skips what is already there: a heartbeat's own row (its primary key is
+ * (host_id, message_id)), and for the other types their processed_messages
+ * ledger row. Every change below applies only the new ones, in the agent's
+ * order (agent timestamp, then position in the batch):
+ * - heartbeats are inserted (by the key insert itself);
  * - each host's last_seen_at moves to the latest receivedAt of its new
  *   messages, and its newest system_info replaces the stored one (identity
  *   columns follow the report when it names them; a key it leaves out keeps
@@ -38,17 +40,22 @@ WITH m AS (
     metrics jsonb, info jsonb, complete boolean)
 ), known AS (
   SELECT id FROM hosts WHERE id IN (SELECT host_id FROM m) FOR KEY SHARE
-), fresh AS (
-  INSERT INTO processed_messages (host_id, message_id, type)
-  SELECT m.host_id, m.message_id, m.type FROM m JOIN known ON known.id = m.host_id
-  ON CONFLICT DO NOTHING
-  RETURNING host_id, message_id
-), applied AS (
-  SELECT m.* FROM m JOIN fresh USING (host_id, message_id)
 ), heartbeats AS (
   INSERT INTO host_heartbeats (host_id, message_id, at, cpu_percent, memory_percent, disk_percent, load_average_1m, metrics)
-  SELECT host_id, message_id, at, cpu_percent, memory_percent, disk_percent, load_average_1m, coalesce(metrics, '{}')
-    FROM applied WHERE type = 'heartbeat'
+  SELECT m.host_id, m.message_id, m.at, m.cpu_percent, m.memory_percent, m.disk_percent, m.load_average_1m,
+         coalesce(m.metrics, '{}')
+    FROM m JOIN known ON known.id = m.host_id WHERE m.type = 'heartbeat'
+  ON CONFLICT DO NOTHING
+  RETURNING host_id, message_id
+), ledgered AS (
+  INSERT INTO processed_messages (host_id, message_id, type)
+  SELECT m.host_id, m.message_id, m.type FROM m JOIN known ON known.id = m.host_id WHERE m.type <> 'heartbeat'
+  ON CONFLICT DO NOTHING
+  RETURNING host_id, message_id
+), fresh AS (
+  SELECT host_id, message_id FROM heartbeats UNION ALL SELECT host_id, message_id FROM ledgered
+), applied AS (
+  SELECT m.* FROM m JOIN fresh USING (host_id, message_id)
 ), newest_info AS (
   SELECT DISTINCT ON (host_id) host_id, info FROM applied
    WHERE type = 'system_info' ORDER BY host_id, at DESC, ord DESC
@@ -100,7 +107,7 @@ UNION ALL
 SELECT id::text, NULL FROM known`;
 
 /** Prepared once per connection: the server parses and plans the statement once, not per batch. */
-const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v1';
+const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v2';
 
 function messageRow(change: AgentChange, ord: number): Record<string, unknown> {
   const { hostId, messageId, type, timestamp, receivedAt } = change.record.message;
@@ -126,9 +133,9 @@ function messageRow(change: AgentChange, ord: number): Record<string, unknown> {
 
 /**
  * Writes one batch in one statement (see WRITE_BATCH_SQL): the (host,
- * message) pairs go into the processed_messages ledger, and only the pairs
- * that were new there are applied, so a redelivered or re-sent message
- * changes nothing. Messages of hosts unknown to this tenant are left out
+ * message) pairs are keyed (a heartbeat by its row, the other types by a
+ * processed_messages ledger row), and only the pairs that were new are
+ * applied, so a redelivered or re-sent message changes nothing. Messages of hosts unknown to this tenant are left out
  * entirely. A message repeated within the batch counts as a duplicate.
  */
 export async function writeBatch(client: ClientBase, changes: readonly AgentChange[]): Promise<BatchOutcome> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /** One agent message inside an IngestEnvelope. */
 export interface IngestEnvelopeItem {
-  /** The agent's message id; with the envelope's hostId, the ledger key. */
+  /** The agent's message id; with the envelope's hostId, the key the writer de-duplicates on. */
   messageId: string;
   /** The agent's timestamp, UTC ISO 8601. */
   timestamp: string;
@@ -16,9 +16,10 @@ export interface IngestEnvelopeItem {
  * agent sent them. A batch of 20 heartbeats is one JetStream publish, one
  * delivery and one ack instead of twenty (tools/bench/ingest: the per-message
  * publish and ack were the largest share of ingest's CPU). The writer still
- * records every message in its tenant's processed_messages ledger, so a
- * redelivered envelope, or a message re-sent in another envelope, is stored
- * once. Ingest splits a request into several envelopes when one would exceed
+ * keys every message by (host, message id) in its tenant database (a
+ * heartbeat's own row, a processed_messages ledger row for the other types),
+ * so a redelivered envelope, or a message re-sent in another envelope, is
+ * stored once. Ingest splits a request into several envelopes when one would exceed
  * the server's max_payload.
  *
  * Writers also accept the earlier one-message form (IngestMessage) that may

@@ -10,8 +10,8 @@ export const AGENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
  * What ingest puts on `sysmanage.ingest.<tenantId>.<type>` once a host is
  * authenticated and its payload validated. The tenant comes from the host's
  * credential, never from the payload. JetStream's Nats-Msg-Id header is
- * `<hostId>:<messageId>`, the same pair the writer's processed_messages
- * ledger is keyed on, so a retried publish and a redelivery are both harmless.
+ * `<hostId>:<messageId>`, the same pair the writer de-duplicates on (a
+ * heartbeat's row, the processed_messages ledger for other types), so a retried publish and a redelivery are both harmless.
  */
 export class IngestMessage {
   /** The agent's message id; unique per host (the idempotency key together with hostId). */

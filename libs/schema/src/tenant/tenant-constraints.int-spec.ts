@@ -58,19 +58,27 @@ describe('tenant constraints', () => {
     expect(rows).toEqual([{ name: 'openssl', version: '3.0.13', architecture: '' }]);
   });
 
-  it('heartbeats belong to an existing host and go with it; bigint ids read back as strings', async () => {
+  it('heartbeats belong to an existing host, are keyed by (host, message id) and go with the host', async () => {
     const dataSource = createChainDataSource('tenant', db.connection);
     await dataSource.initialize();
     try {
       const id = await host('machine-hb');
-      const saved = await dataSource.getRepository(HostHeartbeat).save({
-        hostId: id,
+      const other = await host('machine-hb-other');
+      const beat = { messageId: 'hb-1', at: new Date('2026-01-01T00:00:00Z'), cpuPercent: 12.5 };
+      await dataSource
+        .getRepository(HostHeartbeat)
+        .insert({ ...beat, hostId: id, metrics: { cpu: { cores: 4 } } });
+      // The same message id again: the key refuses it (this is what de-duplicates redelivered heartbeats)...
+      await expect(
+        dataSource.getRepository(HostHeartbeat).insert({ ...beat, hostId: id, cpuPercent: 99 }),
+      ).rejects.toMatchObject({ driverError: uniqueViolation('host_heartbeats_pkey') });
+      // ...while another host may use the same id.
+      await dataSource.getRepository(HostHeartbeat).insert({ ...beat, hostId: other });
+      expect(await dataSource.getRepository(HostHeartbeat).findOneByOrFail({ hostId: id })).toMatchObject({
         messageId: 'hb-1',
-        at: new Date('2026-01-01T00:00:00Z'),
         cpuPercent: 12.5,
         metrics: { cpu: { cores: 4 } },
       });
-      expect(typeof saved.id).toBe('string');
       await expect(
         dataSource
           .getRepository(HostHeartbeat)

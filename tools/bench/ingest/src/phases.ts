@@ -163,12 +163,21 @@ export async function openLoop(
   };
 }
 
-/** Counts of a phase's ledger rows (messages stored) over every tenant database. */
+/**
+ * Every agent message a tenant database has stored, with its writer
+ * transaction's time: a heartbeat is its own row (keyed by message id), the
+ * other types have a processed_messages ledger row.
+ */
+const STORED_MESSAGES = `(
+  SELECT message_id, received_at AS stored_at FROM host_heartbeats
+  UNION ALL SELECT message_id, processed_at FROM processed_messages) stored`;
+
+/** How many of a phase's agent messages are stored, over every tenant database. */
 async function storedCount(pg: PgInstance, tenants: TenantDb[], phase: string): Promise<number> {
   const counts = await Promise.all(
     tenants.map(async (t) => {
       const [row] = await pg.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM processed_messages WHERE message_id LIKE $1`,
+        `SELECT count(*)::int AS n FROM ${STORED_MESSAGES} WHERE message_id LIKE $1`,
         [`${phase}-%`],
         t.database,
       );
@@ -179,14 +188,14 @@ async function storedCount(pg: PgInstance, tenants: TenantDb[], phase: string): 
 }
 
 export interface PersistResult {
-  /** Every accepted message stored (the ledger counted). */
+  /** Every accepted message stored (heartbeat rows and ledger rows counted). */
   complete: boolean;
   storedMessages: number;
   /** From the phase's start to the last commit. */
   windowMs: number;
   messagesPerSecond: number;
   rowsPerSecond: number;
-  /** Accept (202 arrived) -> processed_at (the writer transaction's time), per message. */
+  /** Accept (202 arrived) -> the writer transaction's time (received_at / processed_at), per message. */
   lag: LatencySummary;
   /** Rows of the phase actually in the tables. */
   heartbeatRows: number;
@@ -213,8 +222,8 @@ export async function measurePersist(
   let packageRows = 0;
   for (const t of tenants) {
     const rows = await pg.query<{ message_id: string; at: number }>(
-      `SELECT message_id, (extract(epoch FROM processed_at) * 1000)::float8 AS at
-         FROM processed_messages WHERE message_id LIKE $1`,
+      `SELECT message_id, (extract(epoch FROM stored_at) * 1000)::float8 AS at
+         FROM ${STORED_MESSAGES} WHERE message_id LIKE $1`,
       [`${run.phase}-%`],
       t.database,
     );

@@ -1,22 +1,20 @@
-import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { Host } from './host.entity';
 
 /**
  * One heartbeat with its headline metrics as columns (cheap to chart and
- * filter) and the full payload in `metrics`.
+ * filter) and the full payload in `metrics`. Keyed by the agent's message
+ * id per host: the key is what makes a redelivered heartbeat a no-op, so
+ * heartbeats need no processed_messages ledger row.
  */
 @Entity({ name: 'host_heartbeats' })
 @Index('host_heartbeats_host_at_idx', ['hostId', 'at'])
 export class HostHeartbeat {
-  /** bigint: returned by pg as a string. */
-  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'host_heartbeats_pkey' })
-  id!: string;
-
-  @Column({ type: 'uuid', name: 'host_id' })
+  @PrimaryColumn({ type: 'uuid', name: 'host_id', primaryKeyConstraintName: 'host_heartbeats_pkey' })
   @ForeignKey(() => Host, { name: 'host_heartbeats_host_id_fkey', onDelete: 'CASCADE' })
   hostId!: string;
 
-  @Column({ type: 'text', name: 'message_id' })
+  @PrimaryColumn({ type: 'text', name: 'message_id', primaryKeyConstraintName: 'host_heartbeats_pkey' })
   messageId!: string;
 
   /** When the agent took the sample (agent clock). */

@@ -1,9 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * The ingest idempotency ledger: a message is applied in the same transaction
- * that inserts its row here, so a redelivered message hits the primary key
- * and is skipped. Keyed per host so one host cannot pre-empt another's ids.
+ * The ingest idempotency ledger of the message types whose rows carry no
+ * message id (system_info, software_inventory; a heartbeat's own primary key
+ * is its ledger): a message is applied in the same transaction that inserts
+ * its row here, so a redelivered message hits the primary key and is
+ * skipped. Rows of heartbeats stored before 1764400000000 stay. Keyed per host so one host cannot pre-empt another's ids.
  * No foreign key to hosts: the ledger may record a host's messages in the
  * transaction that creates the host, and is pruned by age on its own.
  */
