@@ -1,4 +1,5 @@
-import type { VaultConfig } from '@sysmanage/config';
+import type { INestApplication } from '@nestjs/common';
+import type { DatabaseConfig, SysManageConfig, VaultConfig } from '@sysmanage/config';
 import {
   encodeMessage,
   ingestEnvelopeDedupId,
@@ -7,6 +8,7 @@ import {
   type IngestEnvelope,
   type IngestMessage,
 } from '@sysmanage/contracts';
+import { createLogger, startHttpService } from '@sysmanage/observability';
 import { OpenBaoClient } from '@sysmanage/openbao';
 import {
   createChainDataSource,
@@ -17,11 +19,16 @@ import {
 import {
   bootstrapDatabaseServer,
   bootstrapOpenBao,
+  ENROLLMENT_TOKEN_PREFIX,
+  generateToken,
+  hashToken,
+  tokenDisplayPrefix,
   quoteIdent,
   tenantResourceNames,
   writeTenantCredsPolicies,
 } from '@sysmanage/tenancy';
 import {
+  freePort,
   TestEnvironment,
   type NatsInstance,
   type OpenBaoInstance,
@@ -33,6 +40,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+import { configureAgentHttp } from '../agent/agent-body';
+import { IngestAppModule } from '../app.module';
 
 export const REGISTRY_DB = 'sysmanage_registry';
 const DATABASE_MOUNT = 'database';
@@ -289,4 +298,67 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/**
+ * The real ingest module tree (IngestAppModule) in-process against the stack,
+ * multi-tenant, its registry on the first server; built from a config object,
+ * so the license gate is not part of it. `env` picks SYSMANAGE_INGEST_ROLE and
+ * the other ingest settings.
+ */
+export async function startIngestApp(
+  stack: IngestStack,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<INestApplication> {
+  const [main] = stack.servers.values();
+  if (!main) throw new Error('the stack has no PostgreSQL server');
+  const registryConn = main.clientConfig(REGISTRY_DB);
+  const registry: DatabaseConfig = {
+    host: main.host,
+    port: main.port,
+    name: REGISTRY_DB,
+    user: String(registryConn.user),
+    password: String(registryConn.password),
+    ssl: 'disable',
+    poolSize: 5,
+  };
+  const listen = { host: '127.0.0.1', port: await freePort() };
+  const config: SysManageConfig = {
+    sourcePath: null,
+    registry,
+    shared: registry,
+    sharedIsSeparate: false,
+    multitenancy: {
+      enabled: true,
+      selfServiceProvisioning: false,
+      licenseFile: '',
+      licensePublicKeyFile: '',
+    },
+    vault: stack.ingestVault,
+    nats: { servers: stack.nats.servers },
+    api: { registry: listen, ingest: listen, provisioner: listen, migrator: listen },
+    logging: { level: 'warn' },
+  };
+  const logger = createLogger('ingest', 'warn', { write: () => undefined });
+  return startHttpService({
+    service: 'ingest',
+    logger,
+    module: IngestAppModule.forRoot(config, logger, env),
+    listen,
+    configure: configureAgentHttp,
+  });
+}
+
+/** An enrollment token of the tenant, written straight into the registry (the registry API is not part of these tests). */
+export async function createEnrollmentToken(
+  stack: IngestStack,
+  tenant: StackTenant,
+  maxUses: number,
+): Promise<string> {
+  const token = generateToken(ENROLLMENT_TOKEN_PREFIX);
+  await stack.registry.query(
+    `INSERT INTO registry_enrollment_tokens (tenant_id, label, token_hash, prefix, max_uses) VALUES ($1, 'it', $2, $3, $4)`,
+    [tenant.id, hashToken(token), tokenDisplayPrefix(token), maxUses],
+  );
+  return token;
 }

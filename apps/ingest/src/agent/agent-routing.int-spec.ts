@@ -1,15 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import type { DatabaseConfig, SysManageConfig } from '@sysmanage/config';
-import { createLogger, startHttpService } from '@sysmanage/observability';
-import { ENROLLMENT_TOKEN_PREFIX, generateToken, hashToken, tokenDisplayPrefix } from '@sysmanage/tenancy';
-import { freePort } from '@sysmanage/testing';
 import { randomUUID } from 'node:crypto';
 import type { Msg } from 'nats';
 import request from 'supertest';
 import {
+  createEnrollmentToken,
   createStackTenant,
   grantIngestTenants,
-  REGISTRY_DB,
+  startIngestApp,
   startIngestStack,
   tenantCount,
   tenantQuery,
@@ -17,8 +14,6 @@ import {
   type IngestStack,
   type StackTenant,
 } from '../__fixtures__/ingest-stack';
-import { IngestAppModule } from '../app.module';
-import { configureAgentHttp } from './agent-body';
 
 jest.setTimeout(240_000);
 
@@ -40,15 +35,6 @@ describe('agent API routing (multi-tenant, real PostgreSQL, JetStream, OpenBAO)'
   const published: Msg[] = [];
   const http = () => request(app.getHttpServer());
 
-  async function createToken(tenant: StackTenant, maxUses: number): Promise<string> {
-    const token = generateToken(ENROLLMENT_TOKEN_PREFIX);
-    await stack.registry.query(
-      `INSERT INTO registry_enrollment_tokens (tenant_id, label, token_hash, prefix, max_uses) VALUES ($1, 'it', $2, $3, $4)`,
-      [tenant.id, hashToken(token), tokenDisplayPrefix(token), maxUses],
-    );
-    return token;
-  }
-
   const register = (token: string, machineId: string) =>
     http()
       .post(`${AGENT}/register`)
@@ -59,48 +45,12 @@ describe('agent API routing (multi-tenant, real PostgreSQL, JetStream, OpenBAO)'
     a = await createStackTenant(stack, 'a', 's1');
     b = await createStackTenant(stack, 'b', 's2');
     await grantIngestTenants(stack, [a, b]);
-    tokens['a'] = await createToken(a, 3);
-    tokens['b'] = await createToken(b, 10);
+    tokens['a'] = await createEnrollmentToken(stack, a, 3);
+    tokens['b'] = await createEnrollmentToken(stack, b, 10);
     stack.nc.subscribe('sysmanage.ingest.>', { callback: (_err, msg) => void published.push(msg) });
     await stack.nc.flush();
 
-    const main = stack.servers.get('s1');
-    if (!main) throw new Error('no s1');
-    const registryConn = main.clientConfig(REGISTRY_DB);
-    const registry: DatabaseConfig = {
-      host: main.host,
-      port: main.port,
-      name: REGISTRY_DB,
-      user: String(registryConn.user),
-      password: String(registryConn.password),
-      ssl: 'disable',
-      poolSize: 5,
-    };
-    const listen = { host: '127.0.0.1', port: await freePort() };
-    const config: SysManageConfig = {
-      sourcePath: null,
-      registry,
-      shared: registry,
-      sharedIsSeparate: false,
-      multitenancy: {
-        enabled: true,
-        selfServiceProvisioning: false,
-        licenseFile: '',
-        licensePublicKeyFile: '',
-      },
-      vault: stack.ingestVault,
-      nats: { servers: stack.nats.servers },
-      api: { registry: listen, ingest: listen, provisioner: listen, migrator: listen },
-      logging: { level: 'warn' },
-    };
-    const logger = createLogger('ingest', 'warn', { write: () => undefined });
-    app = await startHttpService({
-      service: 'ingest',
-      logger,
-      module: IngestAppModule.forRoot(config, logger),
-      listen,
-      configure: configureAgentHttp,
-    });
+    app = await startIngestApp(stack);
   });
 
   afterAll(async () => {
