@@ -37,6 +37,7 @@ export {
   ingestMessageDedupId,
 } from './ingest/ingest-message.message';
 export { decodeIngestEnvelope, decodeIngestMessage } from './ingest/decode-ingest-message';
+export { parseRfc3339 } from './ingest/rfc3339';
 export {
   ingestEnvelopeDedupId,
   type IngestEnvelope,

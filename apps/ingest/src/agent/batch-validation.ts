@@ -4,9 +4,9 @@ import {
   AGENT_MESSAGE_TYPES,
   agentPayloadErrors,
   isAgentMessageType,
+  parseRfc3339,
   type AgentMessageType,
 } from '@sysmanage/contracts';
-import { isISO8601 } from 'class-validator';
 import { AgentError, AgentErrorCode } from './agent-error';
 
 /** One message of a batch that passed every check, ready to publish. */
@@ -25,9 +25,6 @@ export type BatchLimits = Pick<
   typeof AGENT_LIMITS,
   'maxBatchMessages' | 'maxPayloadBytes' | 'maxTimestampAgeMs' | 'maxTimestampSkewMs'
 >;
-
-// RFC 3339 date-time: a time and an offset are required, so the instant is unambiguous.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,8 +59,9 @@ function messagesOf(body: unknown, limits: BatchLimits): unknown[] {
 
 function timestampOf(value: unknown, index: number, now: number, limits: BatchLimits): string {
   const text = typeof value === 'string' ? value : '';
-  const ms = Date.parse(text);
-  if (!DATE_TIME.test(text) || !isISO8601(text, { strict: true }) || Number.isNaN(ms)) {
+  // RFC 3339: a time and an offset are required, so the instant is unambiguous; the calendar is checked.
+  const ms = parseRfc3339(text);
+  if (ms === undefined) {
     fail(
       AgentErrorCode.INVALID_TIMESTAMP,
       'timestamp must be an ISO 8601 date-time with an offset (e.g. 2026-01-31T12:00:00Z)',

@@ -6,9 +6,9 @@ import {
   type IngestMessage,
 } from './ingest-message.message';
 
+import { parseRfc3339 } from './rfc3339';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Strict ISO 8601 date-time as ingest writes it (toISOString) and agents send it.
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 type Check = (value: unknown) => boolean;
 
@@ -16,8 +16,8 @@ const isString =
   (pattern: RegExp): Check =>
   (value) =>
     typeof value === 'string' && pattern.test(value);
-const isDateTime: Check = (value) =>
-  typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+// RFC 3339, as ingest writes it (toISOString) and agents send it.
+const isDateTime: Check = (value) => typeof value === 'string' && parseRfc3339(value) !== undefined;
 const isObject: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type Rule = readonly [field: string, check: Check, constraint: string];
