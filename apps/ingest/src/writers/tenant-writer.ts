@@ -260,8 +260,17 @@ export class TenantWriter {
 
   private settle(entries: ReadonlyArray<{ msg: JsMsg; changes: AgentChange[] }>, outcome: Settlement): void {
     const now = Date.now();
+    // Messages of one request share type and receivedAt: one metrics update per envelope, not per message.
+    const groups = new Map<string, { type: string; receivedAt: string; count: number }>();
     for (const change of outcome.applied) {
-      this.deps.metrics.persistedMessage(change.type, change.record.message.receivedAt, now);
+      const { receivedAt } = change.record.message;
+      const key = `${change.type}\u0000${receivedAt}`;
+      const group = groups.get(key);
+      if (group) group.count += 1;
+      else groups.set(key, { type: change.type, receivedAt, count: 1 });
+    }
+    for (const { type, receivedAt, count } of groups.values()) {
+      this.deps.metrics.persistedMessages(type, receivedAt, count, now);
     }
     this.deps.metrics.duplicate(outcome.duplicates.length);
     const unknown = new Set(outcome.unknownHosts);

@@ -29,8 +29,9 @@ export interface BatchOutcome {
  *   partial ones add to it, and the last report of a package wins.
  * Hosts are key-share locked: a host deleted concurrently cannot vanish
  * between the check and the inserts, while another replica's batch may still
- * update the same host rows. The result lists the new (host, message) pairs
- * and the known hosts.
+ * update the same host rows. The result lists the known hosts and, of their
+ * messages, the ones that were not new (usually none: a batch's result stays
+ * a row per host, not one per message).
  */
 const WRITE_BATCH_SQL = `
 WITH m AS (
@@ -102,12 +103,13 @@ WITH m AS (
         WHERE k.host_id = sp.host_id AND k.package_manager = sp.package_manager AND k.name = sp.name
           AND k.architecture = sp.architecture)
 )
-SELECT host_id::text, message_id FROM fresh
+SELECT m.host_id::text, m.message_id FROM m JOIN known ON known.id = m.host_id
+ WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.host_id = m.host_id AND f.message_id = m.message_id)
 UNION ALL
 SELECT id::text, NULL FROM known`;
 
 /** Prepared once per connection: the server parses and plans the statement once, not per batch. */
-const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v2';
+const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v3';
 
 function messageRow(change: AgentChange, ord: number): Record<string, unknown> {
   const { hostId, messageId, type, timestamp, receivedAt } = change.record.message;
@@ -156,17 +158,17 @@ export async function writeBatch(client: ClientBase, changes: readonly AgentChan
     text: WRITE_BATCH_SQL,
     values: [JSON.stringify(candidates.map(messageRow)), JSON.stringify(packages)],
   });
-  const fresh = new Set<string>();
+  const stale = new Set<string>();
   const known = new Set<string>();
   for (const row of result.rows) {
     if (row.message_id === null) known.add(row.host_id.toLowerCase());
-    else fresh.add(ledgerKey(row.host_id, row.message_id));
+    else stale.add(ledgerKey(row.host_id, row.message_id));
   }
   const outcome: BatchOutcome = { applied: [], duplicates: repeated, unknownHosts: [] };
   for (const change of candidates) {
     if (!known.has(change.record.message.hostId.toLowerCase())) outcome.unknownHosts.push(change);
-    else if (fresh.has(change.record.key)) outcome.applied.push(change);
-    else outcome.duplicates.push(change);
+    else if (stale.has(change.record.key)) outcome.duplicates.push(change);
+    else outcome.applied.push(change);
   }
   return outcome;
 }

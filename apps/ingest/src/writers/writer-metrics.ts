@@ -84,10 +84,12 @@ export class WriterMetrics {
     });
   }
 
-  persistedMessage(type: string, receivedAt: string, now = Date.now()): void {
-    this.persisted.inc({ type });
+  /** `count` messages of `type` accepted at `receivedAt` (one request's envelope) were committed at `now`. */
+  persistedMessages(type: string, receivedAt: string, count: number, now = Date.now()): void {
+    this.persisted.inc({ type }, count);
     const lag = (now - Date.parse(receivedAt)) / 1000;
-    if (Number.isFinite(lag) && lag >= 0) this.lagSeconds.observe(lag);
+    if (!Number.isFinite(lag) || lag < 0) return;
+    for (let i = 0; i < count; i += 1) this.lagSeconds.observe(lag);
   }
 
   duplicate(count: number): void {
