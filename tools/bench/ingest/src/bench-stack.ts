@@ -38,6 +38,11 @@ export interface BenchStackOptions {
   ingestEnv: Record<string, string>;
   /** Node flags of ingest (e.g. --cpu-prof). */
   ingestNodeArgs: string[];
+  /**
+   * Two ingest processes from the same build: SYSMANAGE_INGEST_ROLE=api (the
+   * agents' URL) and =writer, instead of one with both roles.
+   */
+  splitIngest: boolean;
   log: (line: string) => void;
 }
 
@@ -50,8 +55,15 @@ export interface BenchStackOptions {
  */
 export interface BenchStack {
   pg: PgInstance;
+  /** The NATS server(s) the services use (the floor pipeline uses them too). */
+  natsServers: string[];
   ingestUrl: string;
+  /** The ingest the agents talk to (role all, or api when split). */
   ingest: BuiltService;
+  /** The writer-role ingest when split. */
+  ingestWriter: BuiltService | null;
+  /** Every ingest process's /metrics. */
+  ingestMetricsUrls: string[];
   /** Control-plane request with the operator key; throws unless the status is `expect`. */
   api<T>(method: string, path: string, body: unknown, expect: number): Promise<T>;
   /** Creates tenants `slugs` on the server and waits until every one is active; their ids in order. */
@@ -118,14 +130,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await Promise.all(Object.keys(SERVICES).map(async (s) => [s, await freePort()] as const)),
     ) as Record<Service, number>;
     const operatorKey = `bench-operator-${randomBytes(24).toString('hex')}`;
-    const configFor = (service: Service): string =>
+    const configFor = (service: Service, apiPorts: Record<Service, number> = ports): string =>
       writeTestConfig(
         {
           registry: { instance: pg, database: REGISTRY_DB },
           nats,
           multitenancy: { enabled: true, selfServiceProvisioning: true, ...license },
           vault: { url: bao.url },
-          apiPorts: ports,
+          apiPorts,
           loggingLevel: 'warn',
         },
         {
@@ -137,27 +149,49 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
           },
         },
       );
-    const start = (service: Service, extraEnv: Record<string, string>, nodeArgs: string[] = []) =>
+    const start = (
+      service: Service,
+      extraEnv: Record<string, string>,
+      nodeArgs: string[] = [],
+      instance: { name: string; port: number } = { name: service, port: ports[service] },
+    ) =>
       startBuiltService({
-        name: service,
+        name: instance.name,
         main: builtEntryPoint(options.workspace, SERVICES[service]),
-        args: [...(service === 'migrator' ? ['serve'] : []), '--config', configFor(service)],
+        args: [
+          ...(service === 'migrator' ? ['serve'] : []),
+          '--config',
+          configFor(service, { ...ports, [service]: instance.port }),
+        ],
         env: { NODE_ENV: 'production', ...extraEnv },
         nodeArgs,
-        readyUrl: `http://127.0.0.1:${ports[service]}/health/ready`,
-        logFile: join(logDir, `${service}.log`),
+        readyUrl: `http://127.0.0.1:${instance.port}/health/ready`,
+        logFile: join(logDir, `${instance.name}.log`),
         cwd: options.workspace,
         readyTimeoutMs: 90_000,
         stopGraceMs: 15_000,
       });
-    const [registryProcess, provisionerProcess, migratorProcess, ingest] = await Promise.all([
+    const writerPort = await freePort();
+    const role = (name: string): Record<string, string> =>
+      options.splitIngest ? { SYSMANAGE_INGEST_ROLE: name } : {};
+    const [registryProcess, provisionerProcess, migratorProcess, ingest, ingestWriter] = await Promise.all([
       start('registry', { SYSMANAGE_BOOTSTRAP_ADMIN_KEY: operatorKey }),
       start('provisioner', {}),
       start('migrator', {}),
-      start('ingest', options.ingestEnv, options.ingestNodeArgs),
+      start('ingest', { ...options.ingestEnv, ...role('api') }, options.ingestNodeArgs),
+      options.splitIngest
+        ? start('ingest', { ...options.ingestEnv, ...role('writer') }, options.ingestNodeArgs, {
+            name: 'ingest-writer',
+            port: writerPort,
+          })
+        : Promise.resolve(null),
     ]);
     processes.push(registryProcess, provisionerProcess, migratorProcess, ingest);
-    log(`services ready; ingest pid ${ingest.pid} on :${ports.ingest}`);
+    if (ingestWriter) processes.push(ingestWriter);
+    log(
+      `services ready; ingest pid ${ingest.pid} on :${ports.ingest}` +
+        (ingestWriter ? ` (api), ingest-writer pid ${ingestWriter.pid} on :${writerPort}` : ''),
+    );
 
     const registryUrl = `http://127.0.0.1:${ports.registry}`;
     const api = async <T>(method: string, path: string, body: unknown, expect: number): Promise<T> => {
@@ -224,8 +258,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 
     return {
       pg,
+      natsServers: nats.servers,
       ingestUrl: `http://127.0.0.1:${ports.ingest}`,
       ingest,
+      ingestWriter,
+      ingestMetricsUrls: [ports.ingest, ...(ingestWriter ? [writerPort] : [])].map(
+        (port) => `http://127.0.0.1:${port}/metrics`,
+      ),
       api,
       createTenants,
       issueToken,

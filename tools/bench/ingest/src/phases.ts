@@ -265,7 +265,8 @@ export interface BaselineResult {
 /**
  * The raw baseline: the same numbers of heartbeat and package rows inserted
  * straight into one tenant database with `pg`, one connection, multi-row
- * INSERTs of `batchRows` rows (unnest of arrays), autocommit.
+ * INSERTs of `batchRows` rows (unnest of arrays), autocommit. `run` keeps
+ * the message ids and package names of repeated runs apart.
  */
 export async function insertBaseline(
   pg: PgInstance,
@@ -274,6 +275,7 @@ export async function insertBaseline(
   heartbeatRows: number,
   packageRows: number,
   batchRows: number,
+  run = 0,
 ): Promise<BaselineResult> {
   const client = new Client(pg.clientConfig(tenant.database));
   await client.connect();
@@ -287,7 +289,7 @@ export async function insertBaseline(
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[])`,
         [
           idx.map((i) => hostIds[i % hostIds.length]),
-          idx.map((i) => `baseline-${i}`),
+          idx.map((i) => `baseline-${run}-${i}`),
           idx.map(() => new Date().toISOString()),
           idx.map((i) => i % 100),
           idx.map(() => 42.5),
@@ -303,7 +305,7 @@ export async function insertBaseline(
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
         [
           idx.map((i) => hostIds[i % hostIds.length]),
-          idx.map((i) => `pkg-baseline-${i}`),
+          idx.map((i) => `pkg-baseline-${run}-${i}`),
           idx.map((i) => `1.${i}.0`),
           idx.map(() => 'apt'),
           idx.map(() => 'amd64'),
