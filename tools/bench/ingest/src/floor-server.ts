@@ -210,8 +210,11 @@ async function main(): Promise<void> {
   const writers = dbs.map((db, tenant) => runWriter(nc, tenant, db));
   process.once('SIGTERM', () => {
     server.close();
-    void nc
-      .drain()
+    // The stream kept every message (limits retention): leave nothing behind on the shared server.
+    void jsm.streams
+      .delete(FLOOR_STREAM)
+      .catch(() => undefined)
+      .then(() => nc.drain())
       .then(() => Promise.allSettled(writers))
       .then(() => Promise.all(dbs.map((db) => db.end())))
       .finally(() => process.exit(0));

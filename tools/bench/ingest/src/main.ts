@@ -316,6 +316,42 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
     `peak: ${peakAcceptRate} msg/s accepted, ${peakPersist.rowsPerSecond} rows/s persisted, accept p99 ${peak.latency.p99} ms`,
   );
 
+  const halfRps = Math.max(1, Math.round((peak.requests / peak.durationMs) * 500 * 10) / 10);
+  log(`half rate: open loop, ${halfRps} requests/s, ${options.halfDurationS} s`);
+  m0 = await scrape(stack);
+  cpu = new CpuWindow(ingestPids, pgPid);
+  const half = await openLoop(stack.ingestUrl, agents, 'half', shape, halfRps, options.halfDurationS * 1000);
+  const halfCpu = cpu.end();
+  const halfThread = jsThreadView(m0.api, (await scrape(stack)).api);
+  const halfPersist = await measurePersist(stack.pg, tenants, half, 120_000);
+  const halfIngest = ingestView(m0.all, (await scrape(stack)).all);
+  log(`half rate: accept p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
+
+  const memBeforeStorm = memoryMiB(pid);
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => rssSamples.push(memoryMiB(pid).rss), 250);
+  log(`restart storm: ${options.stormAgents} agents at once`);
+  m0 = await scrape(stack);
+  cpu = new CpuWindow(ingestPids, pgPid);
+  const storm = await restartStorm(
+    stack.ingestUrl,
+    stack.pg,
+    tenants,
+    tokens,
+    options.stormAgents / options.tenants,
+  );
+  const stormCpu = cpu.end();
+  clearInterval(sampler);
+  const stormScrape = await scrape(stack);
+  const stormIngest = { ...ingestView(m0.all, stormScrape.all), ...jsThreadView(m0.api, stormScrape.api) };
+  const memAfterStorm = memoryMiB(pid);
+  log(
+    `storm: 95% registered after ${storm.msUntil95Registered} ms, heartbeat p95 ${storm.heartbeatLatency.p95} ms, VmHWM ${memAfterStorm.hwm} MiB`,
+  );
+
+  // The bench-only phases last: the baseline's three runs (~1.2 million rows in one tenant database,
+  // then its autovacuum) and the floor's ~400,000 rows and stream disturbed the phases after them (a
+  // half-rate p99 of 0.7-1.5 s instead of 22-120 ms, slower storms) when they ran between peak and half rate.
   const [first] = tenants;
   if (first === undefined) throw new Error('no tenants');
   const hostIds = agents.filter((a) => a.tenant === 0).map((a) => a.hostId);
@@ -354,39 +390,6 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
 
   const floor = await measureFloor(stack, options, { tenants, agents, shape, pgPid });
   log(`floor: ${floor.persist.rowsPerSecond} rows/s persisted, accept p99 ${floor.latency.p99} ms`);
-
-  const halfRps = Math.max(1, Math.round((peak.requests / peak.durationMs) * 500 * 10) / 10);
-  log(`half rate: open loop, ${halfRps} requests/s, ${options.halfDurationS} s`);
-  m0 = await scrape(stack);
-  cpu = new CpuWindow(ingestPids, pgPid);
-  const half = await openLoop(stack.ingestUrl, agents, 'half', shape, halfRps, options.halfDurationS * 1000);
-  const halfCpu = cpu.end();
-  const halfThread = jsThreadView(m0.api, (await scrape(stack)).api);
-  const halfPersist = await measurePersist(stack.pg, tenants, half, 120_000);
-  const halfIngest = ingestView(m0.all, (await scrape(stack)).all);
-  log(`half rate: accept p50 ${half.latency.p50} ms, p99 ${half.latency.p99} ms`);
-
-  const memBeforeStorm = memoryMiB(pid);
-  const rssSamples: number[] = [];
-  const sampler = setInterval(() => rssSamples.push(memoryMiB(pid).rss), 250);
-  log(`restart storm: ${options.stormAgents} agents at once`);
-  m0 = await scrape(stack);
-  cpu = new CpuWindow(ingestPids, pgPid);
-  const storm = await restartStorm(
-    stack.ingestUrl,
-    stack.pg,
-    tenants,
-    tokens,
-    options.stormAgents / options.tenants,
-  );
-  const stormCpu = cpu.end();
-  clearInterval(sampler);
-  const stormScrape = await scrape(stack);
-  const stormIngest = { ...ingestView(m0.all, stormScrape.all), ...jsThreadView(m0.api, stormScrape.api) };
-  const memAfterStorm = memoryMiB(pid);
-  log(
-    `storm: 95% registered after ${storm.msUntil95Registered} ms, heartbeat p95 ${storm.heartbeatLatency.p95} ms, VmHWM ${memAfterStorm.hwm} MiB`,
-  );
 
   const ratioOf = (rowsPerSecond: number): number =>
     Math.round((rowsPerSecond / baseline.rowsPerSecond) * 100) / 100;
