@@ -69,13 +69,9 @@ function fakeClient(written: string[] = []): ClientBase {
       const ids = messages.map((m) => m.message_id);
       if (ids.includes('poison')) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
       written.push(...ids);
+      // The statement's answer: each known host, and none of their messages among the ones already stored.
       const hosts = [...new Set(messages.map((m) => m.host_id))];
-      return {
-        rows: [
-          ...messages.map(({ host_id, message_id }) => ({ host_id, message_id })),
-          ...hosts.map((host_id) => ({ host_id, message_id: null })),
-        ],
-      };
+      return { rows: hosts.map((host_id) => ({ host_id, message_id: null })) };
     },
   } as unknown as ClientBase;
 }
@@ -145,6 +141,11 @@ describe('TenantWriter', () => {
     expect(failures?.values).toEqual([
       expect.objectContaining({ labels: { reason: 'tenant_unavailable' }, value: 2 }),
     ]);
+    // Both messages counted as persisted (not as duplicates) once stored.
+    const persisted = await registry.getSingleMetric('sysmanage_ingest_persisted_messages_total')?.get();
+    expect(persisted?.values.reduce((sum, v) => sum + v.value, 0)).toBe(2);
+    const duplicates = await registry.getSingleMetric('sysmanage_ingest_duplicate_messages_total')?.get();
+    expect(duplicates?.values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
   });
 
   it('isolates a message the database rejects as bad data: it alone is refused, the rest stored', async () => {

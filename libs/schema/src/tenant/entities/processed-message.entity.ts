@@ -5,9 +5,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * message id (system_info, software_inventory; a heartbeat's own primary key
  * is its ledger): a message is applied in the same transaction that inserts
  * its row here, so a redelivered message hits the primary key and is
- * skipped. Rows of heartbeats stored before 1764400000000 stay. Keyed per host so one host cannot pre-empt another's ids.
- * No foreign key to hosts: the ledger may record a host's messages in the
- * transaction that creates the host, and is pruned by age on its own.
+ * skipped. Keyed per host so one host cannot pre-empt another's ids. No
+ * foreign key to hosts: the ledger may record a host's messages in the
+ * transaction that creates the host. Rows of heartbeats stored before
+ * 1764400000000 stay. Nothing prunes the ledger yet; since heartbeats left
+ * it, it grows by one row per system_info or software_inventory message.
  */
 @Entity({ name: 'processed_messages' })
 @Index('processed_messages_processed_at_idx', ['processedAt'])
