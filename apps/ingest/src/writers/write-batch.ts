@@ -137,8 +137,9 @@ function messageRow(change: AgentChange, ord: number): Record<string, unknown> {
  * Writes one batch in one statement (see WRITE_BATCH_SQL): the (host,
  * message) pairs are keyed (a heartbeat by its row, the other types by a
  * processed_messages ledger row), and only the pairs that were new are
- * applied, so a redelivered or re-sent message changes nothing. Messages of hosts unknown to this tenant are left out
- * entirely. A message repeated within the batch counts as a duplicate.
+ * applied, so a redelivered or re-sent message changes nothing. Messages of
+ * hosts unknown to this tenant are left out entirely. A message repeated
+ * within the batch counts as a duplicate.
  */
 export async function writeBatch(client: ClientBase, changes: readonly AgentChange[]): Promise<BatchOutcome> {
   const unique = new Map<string, AgentChange>();

@@ -9,7 +9,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Safe for a rolling upgrade in both directions: no release reads or writes
  * `id` (the writer never named it), and the ledger keeps every row it has, so
- * a writer of the previous release still skips what it already stored.
+ * a writer of the previous release still skips what it stored itself. If it
+ * receives again a heartbeat a new writer stored (no ledger row), the key
+ * refuses the insert: that message is isolated and logged as bad data, and
+ * stays stored once.
  * Duplicates cannot exist (the ledger admitted each pair once); any a manual
  * insert left are removed first, keeping the earliest row of each pair.
  */
