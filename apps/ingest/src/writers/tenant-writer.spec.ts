@@ -237,4 +237,36 @@ describe('TenantWriter', () => {
     expect(msgs[0]!.settled).not.toContain('ack');
     expect(msgs[0]!.settled[msgs[0]!.settled.length - 1]).toBe('nak');
   });
+
+  it('prunes the ledger between batches when the interval is up; a failed prune does not stop the writer', async () => {
+    const msgs = [fakeMsg('p1', 0), fakeMsg('p2', 0)];
+    let prunes = 0;
+    const batches = fakeClient();
+    const client = {
+      query: async (config: unknown, values?: unknown[]) => {
+        if (typeof config === 'string') {
+          prunes += 1;
+          expect(values).toEqual([DEFAULT_WRITER_SETTINGS.ledgerRetentionHours, 5_000]);
+          if (prunes === 1) throw new Error('canceling statement due to statement timeout');
+          return { rowCount: prunes === 2 ? 2 : 0 };
+        }
+        // A batch takes a few ms, so the 1 ms interval is up again at the next turn of the loop.
+        await new Promise((r) => setTimeout(r, 5));
+        return batches.query(config as never);
+      },
+    } as unknown as ClientBase;
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (_tenantId, work) => work(client),
+    };
+    const { writer, registry } = writerWith([...msgs], databases, { ledgerPruneIntervalMs: 1 });
+    writer.start();
+    const pruned = async () =>
+      (await registry.getSingleMetric('sysmanage_ingest_ledger_pruned_total')?.get())?.values[0]?.value ?? 0;
+    for (let i = 0; i < 200 && (await pruned()) < 2; i += 1) await new Promise((r) => setTimeout(r, 5));
+    await writer.stop();
+    expect(await pruned()).toBe(2);
+    expect(prunes).toBeGreaterThanOrEqual(2);
+    expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['ack']]);
+  });
 });

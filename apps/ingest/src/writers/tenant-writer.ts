@@ -5,6 +5,7 @@ import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
 import { toAgentChange, type AgentChange } from './agent-change';
 import { decodeIngestRecords } from './ingest-record';
+import { pruneLedger } from './ledger-prune';
 import { writeBatch, type BatchOutcome } from './write-batch';
 import { ensureIngestStream, ensureWriterConsumer } from './writer-consumer';
 import { WriterError, WriterErrorCode } from './writer-error';
@@ -63,12 +64,15 @@ export class TenantWriter {
   private wake: (() => void) | null = null;
   private waiting: ConsumerMessages | null = null;
   private readonly log: Logger;
+  /** When the tenant's ledger is pruned next (one interval after start, then every interval). */
+  private nextPruneAt: number;
 
   constructor(
     readonly tenantId: string,
     private readonly deps: TenantWriterDeps,
   ) {
     this.log = deps.logger.child({ tenantId });
+    this.nextPruneAt = Date.now() + deps.settings.ledgerPruneIntervalMs;
   }
 
   start(): void {
@@ -89,6 +93,7 @@ export class TenantWriter {
     let bound = await this.bind();
     if (bound !== null) this.log.info({ consumer: bound.name }, 'tenant writer started');
     while (!this.stopping && bound !== null) {
+      await this.pruneLedgerIfDue();
       let batch: JsMsg[] = [];
       try {
         batch = await this.nextBatch(bound.consumer);
@@ -111,6 +116,26 @@ export class TenantWriter {
     }
     this.deps.metrics.forget(this.tenantId);
     this.log.info('tenant writer stopped');
+  }
+
+  /**
+   * Deletes the tenant's ledger rows past the retention when the interval is
+   * up. Between batches, so it takes no connection a batch is waiting for; a
+   * failure is logged and retried at the next interval, never stops the writer.
+   */
+  private async pruneLedgerIfDue(): Promise<void> {
+    if (Date.now() < this.nextPruneAt) return;
+    const { ledgerRetentionHours, ledgerPruneIntervalMs } = this.deps.settings;
+    this.nextPruneAt = Date.now() + ledgerPruneIntervalMs;
+    try {
+      const deleted = await this.deps.databases.withTenantClient(this.tenantId, (client) =>
+        pruneLedger(client, ledgerRetentionHours),
+      );
+      this.deps.metrics.ledgerPruned(deleted);
+      if (deleted > 0) this.log.info({ deleted, retentionHours: ledgerRetentionHours }, 'ledger pruned');
+    } catch (error) {
+      this.log.warn({ error: errorText(error) }, 'ledger prune failed; retrying at the next interval');
+    }
   }
 
   /** Ensures the stream and the tenant's durable consumer (retrying with backoff); null once stopping. */

@@ -1,8 +1,8 @@
 import type { IngestMessage } from '@sysmanage/contracts';
-import { createChainDataSource } from '@sysmanage/schema';
 import { TestEnvironment } from '@sysmanage/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { tenantSchemaClient } from '../__fixtures__/tenant-schema-client';
 import { toAgentChange, type AgentChange } from './agent-change';
 import { ledgerKey } from './ingest-record';
 import { writeBatch } from './write-batch';
@@ -65,14 +65,7 @@ describe('writeBatch', () => {
     ).map((r) => r.p);
 
   beforeAll(async () => {
-    const pg = await env.postgres({ name: 'ingest-write-batch' });
-    await pg.createDatabase('tenant_wb');
-    const dataSource = createChainDataSource('tenant', pg.clientConfig('tenant_wb'));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
-    await dataSource.destroy();
-    client = new Client(pg.clientConfig('tenant_wb'));
-    await client.connect();
+    client = await tenantSchemaClient(env, 'tenant_wb');
   });
   afterAll(async () => {
     await client?.end();

@@ -17,6 +17,7 @@ export const WRITER_METRIC_NAMES = [
   'sysmanage_ingest_persist_lag_seconds',
   'sysmanage_ingest_writer_pending_messages',
   'sysmanage_ingest_writers_running',
+  'sysmanage_ingest_ledger_pruned_total',
 ] as const;
 
 /**
@@ -29,6 +30,7 @@ export class WriterMetrics {
   private readonly failures: Counter<'reason'>;
   private readonly batchSeconds: Histogram;
   private readonly lagSeconds: Histogram;
+  private readonly pruned: Counter;
   /** Last `pending` JetStream reported to each tenant's writer (messages still in the stream for it). */
   private readonly pending = new Map<string, number>();
 
@@ -63,6 +65,11 @@ export class WriterMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
+    this.pruned = new Counter({
+      name: 'sysmanage_ingest_ledger_pruned_total',
+      help: 'processed_messages rows deleted for being older than the ledger retention',
+      registers,
+    });
     const pending = this.pending;
     new Gauge({
       name: 'sysmanage_ingest_writer_pending_messages',
@@ -90,6 +97,10 @@ export class WriterMetrics {
     const lag = (now - Date.parse(receivedAt)) / 1000;
     if (!Number.isFinite(lag) || lag < 0) return;
     for (let i = 0; i < count; i += 1) this.lagSeconds.observe(lag);
+  }
+
+  ledgerPruned(count: number): void {
+    if (count > 0) this.pruned.inc(count);
   }
 
   duplicate(count: number): void {

@@ -15,6 +15,10 @@ export interface WriterSettings {
   /** First delay after a failed batch; doubles per failure up to backoffMaxMs. */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** processed_messages rows older than this are deleted (see pruneLedger). */
+  ledgerRetentionHours: number;
+  /** How often each tenant writer prunes its tenant's ledger; the first prune is one interval after start. */
+  ledgerPruneIntervalMs: number;
 }
 
 export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
@@ -23,6 +27,8 @@ export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   ackWaitMs: 30_000,
   backoffBaseMs: 500,
   backoffMaxMs: 10_000,
+  ledgerRetentionHours: 168,
+  ledgerPruneIntervalMs: 3_600_000,
 };
 
 const ENV_KEYS: Record<keyof WriterSettings, string> = {
@@ -31,6 +37,8 @@ const ENV_KEYS: Record<keyof WriterSettings, string> = {
   ackWaitMs: 'SYSMANAGE_INGEST_WRITER_ACK_WAIT_MS',
   backoffBaseMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_BASE_MS',
   backoffMaxMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_MAX_MS',
+  ledgerRetentionHours: 'SYSMANAGE_INGEST_LEDGER_RETENTION_HOURS',
+  ledgerPruneIntervalMs: 'SYSMANAGE_INGEST_LEDGER_PRUNE_INTERVAL_MS',
 };
 
 /** Reads the settings; JetStream wants a fetch to expire after at least 1 s. */

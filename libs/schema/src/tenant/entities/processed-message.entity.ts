@@ -7,9 +7,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * its row here, so a redelivered message hits the primary key and is
  * skipped. Keyed per host so one host cannot pre-empt another's ids. No
  * foreign key to hosts: the ledger may record a host's messages in the
- * transaction that creates the host. Rows of heartbeats stored before
- * 1764400000000 stay. Nothing prunes the ledger yet; since heartbeats left
- * it, it grows by one row per system_info or software_inventory message.
+ * transaction that creates the host. Ingest's writers prune rows older than
+ * the ledger retention (processed_at, SYSMANAGE_INGEST_LEDGER_RETENTION_HOURS);
+ * rows of heartbeats stored before 1764400000000 go with them.
  */
 @Entity({ name: 'processed_messages' })
 @Index('processed_messages_processed_at_idx', ['processedAt'])
