@@ -131,7 +131,7 @@ function machineCpu(): { busy: number; total: number } {
 
 /** CPU of ingest and of the whole machine over one phase. */
 class CpuWindow {
-  private readonly ingest0: number;
+  private readonly ingest0: number[];
   private readonly pg0: number;
   private readonly machine0 = machineCpu();
   private readonly self0 = process.cpuUsage();
@@ -143,15 +143,14 @@ class CpuWindow {
     private readonly pids: number[],
     private readonly pgPid: number,
   ) {
-    this.ingest0 = this.ingestSeconds();
+    this.ingest0 = this.pids.map((pid) => cpuSeconds(pid));
     this.pg0 = treeCpuSeconds(pgPid);
     this.loop.enable();
   }
-  private ingestSeconds(): number {
-    return this.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  }
   end(): {
     ingestCores: number;
+    /** With --split-ingest: the api process's and the writer process's cores (they sum to ingestCores). */
+    ingestCoresByProcess?: number[];
     postgresCores: number;
     benchClientCores: number;
     benchClientLoopDelayMs: { p99: number; max: number };
@@ -164,8 +163,10 @@ class CpuWindow {
     const m = machineCpu();
     const self = process.cpuUsage(this.self0);
     const round = (v: number): number => Math.round(v * 100) / 100;
+    const byProcess = this.pids.map((pid, i) => round((cpuSeconds(pid) - (this.ingest0[i] ?? 0)) / s));
     return {
-      ingestCores: round((this.ingestSeconds() - this.ingest0) / s),
+      ingestCores: round(byProcess.reduce((a, b) => a + b, 0)),
+      ...(byProcess.length > 1 ? { ingestCoresByProcess: byProcess } : {}),
       postgresCores: round((treeCpuSeconds(this.pgPid) - this.pg0) / s),
       benchClientCores: round((self.user + self.system) / 1e6 / s),
       benchClientLoopDelayMs: { p99: delay(this.loop.percentile(99)), max: delay(this.loop.max) },
