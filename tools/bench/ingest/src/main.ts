@@ -82,13 +82,13 @@ function parseOptions(argv: string[], workspace: string): BenchOptions {
     '--storm-agents': 'stormAgents',
     '--baseline-batch': 'baselineBatch',
   };
+  const switches: Record<string, 'cpuProf' | 'keepLogs' | 'splitIngest'> = {
+    '--cpu-prof': 'cpuProf',
+    '--keep-logs': 'keepLogs',
+    '--split-ingest': 'splitIngest',
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i] ?? '';
-    const switches: Record<string, 'cpuProf' | 'keepLogs' | 'splitIngest'> = {
-      '--cpu-prof': 'cpuProf',
-      '--keep-logs': 'keepLogs',
-      '--split-ingest': 'splitIngest',
-    };
     const on = switches[flag];
     if (on !== undefined) {
       options[on] = true;
@@ -183,6 +183,20 @@ function perRowUs(cores: number, rowsPerSecond: number): number {
   return Math.round((cores / rowsPerSecond) * 1e7) / 10;
 }
 
+/** A phase's CPU per persisted row: the measured process (`label`: ingest, or the floor's), PostgreSQL, the bench, the machine. */
+function cpuPerRow(
+  label: 'ingest' | 'floorProcess',
+  cpu: ReturnType<CpuWindow['end']>,
+  rowsPerSecond: number,
+): Record<string, number> {
+  return {
+    [label]: perRowUs(cpu.ingestCores, rowsPerSecond),
+    postgres: perRowUs(cpu.postgresCores, rowsPerSecond),
+    benchClient: perRowUs(cpu.benchClientCores, rowsPerSecond),
+    machine: perRowUs((cpu.machineBusyPercent / 100) * cpus().length, rowsPerSecond),
+  };
+}
+
 /** `api`: the ingest the agents talk to (its event loop and GC); `all`: every ingest process, for the histograms. */
 async function scrape(stack: BenchStack): Promise<{ api: string; all: string }> {
   const texts = await Promise.all(stack.ingestMetricsUrls.map(async (url) => (await fetch(url)).text()));
@@ -241,7 +255,8 @@ async function measureFloor(
       options.concurrency,
       options.durationS * 1000,
     );
-    const { ingestCores: floorProcessCores, ...cpuRest } = cpu.end();
+    const floorCpu = cpu.end();
+    const { ingestCores: floorProcessCores, ...cpuRest } = floorCpu;
     const persist = await measurePersist(stack.pg, tenants, run, 180_000);
     const { acceptedAt: _drop, ...summary } = run;
     return {
@@ -250,12 +265,7 @@ async function measureFloor(
       requestsPerSecond: rate(run.requests, run.durationMs),
       persist,
       cpu: { floorProcessCores, ...cpuRest },
-      cpuUsPerPersistedRow: {
-        floorProcess: perRowUs(floorProcessCores, persist.rowsPerSecond),
-        postgres: perRowUs(cpuRest.postgresCores, persist.rowsPerSecond),
-        benchClient: perRowUs(cpuRest.benchClientCores, persist.rowsPerSecond),
-        machine: perRowUs((cpuRest.machineBusyPercent / 100) * cpus().length, persist.rowsPerSecond),
-      },
+      cpuUsPerPersistedRow: cpuPerRow('floorProcess', floorCpu, persist.rowsPerSecond),
     };
   } finally {
     await floor.stop();
@@ -350,9 +360,9 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
     `storm: 95% registered after ${storm.msUntil95Registered} ms, heartbeat p95 ${storm.heartbeatLatency.p95} ms, VmHWM ${memAfterStorm.hwm} MiB`,
   );
 
-  // The bench-only phases last: the baseline's three runs (~1.2 million rows in one tenant database,
-  // then its autovacuum) and the floor's ~400,000 rows and stream disturbed the phases after them (a
-  // half-rate p99 of 0.7-1.5 s instead of 22-120 ms, slower storms) when they ran between peak and half rate.
+  // The bench-only phases last: run between peak and half rate, the baseline's three runs (~1.2 million
+  // rows in one tenant database) and the floor's ~400,000 rows and stream disturbed what followed (a
+  // half-rate p99 of 0.7-1.5 s instead of 22-120 ms, slower storms; measured, the cause not isolated).
   const [first] = tenants;
   if (first === undefined) throw new Error('no tenants');
   const hostIds = agents.filter((a) => a.tenant === 0).map((a) => a.hostId);
@@ -408,12 +418,7 @@ async function measure(stack: BenchStack, options: BenchOptions): Promise<Record
       persist: peakPersist,
       cpu: peakCpu,
       // CPU per persisted row (cores / rows per second), to set against the baseline's postgresCpuUsPerRow.
-      cpuUsPerPersistedRow: {
-        ingest: perRowUs(peakCpu.ingestCores, peakPersist.rowsPerSecond),
-        postgres: perRowUs(peakCpu.postgresCores, peakPersist.rowsPerSecond),
-        benchClient: perRowUs(peakCpu.benchClientCores, peakPersist.rowsPerSecond),
-        machine: perRowUs((peakCpu.machineBusyPercent / 100) * cpus().length, peakPersist.rowsPerSecond),
-      },
+      cpuUsPerPersistedRow: cpuPerRow('ingest', peakCpu, peakPersist.rowsPerSecond),
       ingest: { ...peakIngest, ...peakThread },
     },
     baseline,
