@@ -41,10 +41,19 @@ function fakeMsg(messageIds: string | string[], pending: number): FakeMsg {
   return msg as unknown as FakeMsg;
 }
 
-/** A consumer whose pulls hand out the queued messages, then wait (like an idle stream). */
-function fakeConsumer(queue: FakeMsg[]): Consumer {
+/**
+ * A consumer whose pulls hand out the queued messages, then wait (like an
+ * idle stream); `arrivals` join the queue one per pull after the first
+ * (messages that come in while a batch is being gathered).
+ */
+function fakeConsumer(queue: FakeMsg[], arrivals: FakeMsg[] = []): Consumer {
+  let pulls = 0;
   return {
+    info: () => Promise.resolve({ num_pending: queue.length }),
     fetch: ({ max_messages }: { max_messages: number }) => {
+      pulls += 1;
+      const arrived = pulls > 1 ? arrivals.shift() : undefined;
+      if (arrived) queue.push(arrived);
       const batch = queue.splice(0, max_messages);
       let stopped = false;
       return Promise.resolve({
@@ -86,10 +95,12 @@ function writerWith(
   queue: FakeMsg[],
   databases: TenantDatabases,
   settings: Partial<typeof DEFAULT_WRITER_SETTINGS> = {},
+  arrivals: FakeMsg[] = [],
 ): { writer: TenantWriter; registry: Registry } {
   const registry = new Registry();
+  const consumer = fakeConsumer(queue, arrivals);
   const writer: TenantWriter = new TenantWriter(TENANT, {
-    js: { consumers: { get: () => Promise.resolve(fakeConsumer(queue)) } } as unknown as JetStreamClient,
+    js: { consumers: { get: () => Promise.resolve(consumer) } } as unknown as JetStreamClient,
     jsm: {
       streams: { info: () => Promise.resolve({}) },
       consumers: {
@@ -172,6 +183,31 @@ describe('TenantWriter', () => {
       expect.objectContaining({ labels: { reason: 'invalid_payload' }, value: 2 }),
     ]);
   });
+
+  it.each([
+    [20, [['m1', 'm2', 'm3']]],
+    [0, [['m1', 'm2'], ['m3']]],
+  ])(
+    'with a backlog, lingers %i ms once and adds what arrived meanwhile to the batch',
+    async (batchLingerMs, expected) => {
+      // m1 comes with one more pending (a backlog); m3 arrives while the first two are gathered.
+      const msgs = [fakeMsg('m1', 1), fakeMsg('m2', 0), fakeMsg('m3', 0)];
+      const statements: string[][] = [];
+      const databases: TenantDatabases = {
+        forget: () => Promise.resolve(),
+        withTenantClient: (_tenantId, work) => {
+          const written: string[] = [];
+          statements.push(written);
+          return work(fakeClient(written));
+        },
+      };
+      const { writer } = writerWith(msgs.slice(0, 2), databases, { batchLingerMs }, msgs.slice(2));
+      writer.start();
+      await until(() => msgs.every((m) => m.settled.includes('ack')));
+      await writer.stop();
+      expect(statements).toEqual(expected);
+    },
+  );
 
   it('terminates an envelope it cannot decode and still stores the rest of the fetch', async () => {
     const broken = fakeMsg('m-bad', 1);

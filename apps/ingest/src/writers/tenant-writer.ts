@@ -150,16 +150,49 @@ export class TenantWriter {
   /**
    * Waits (up to fetchExpiresMs, a long pull as JetStream recommends) for the
    * first message, then takes what else is already waiting, up to the batch
-   * size: a quiet tenant's message is written at once, a busy tenant's go in
-   * big batches, and no pull lingers to fill a batch.
+   * size: a quiet tenant's message is written at once, and no pull lingers
+   * to fill a batch. When there was a backlog (a busy tenant), it waits
+   * batchLingerMs once more and takes what arrived meanwhile (the consumer's
+   * pending count says how much), so a busy tenant's batches are several
+   * times larger than what happened to be waiting at the first pull.
    */
   private async nextBatch(consumer: Consumer): Promise<JsMsg[]> {
-    const { batchSize, fetchExpiresMs } = this.deps.settings;
+    const { batchSize, fetchExpiresMs, batchLingerMs } = this.deps.settings;
     const first = await this.pull(consumer, 1, fetchExpiresMs);
     const [head] = first;
     if (head === undefined || batchSize === 1 || head.info.pending === 0 || this.stopping) return first;
-    // The messages are there already; the short expiry only matters if another replica took them meanwhile.
-    return [...first, ...(await this.pull(consumer, Math.min(batchSize - 1, head.info.pending), 1_000))];
+    const batch = [...first, ...(await this.more(consumer, Math.min(batchSize - 1, head.info.pending)))];
+    if (batchLingerMs === 0 || batch.length >= batchSize || this.stopping) return batch;
+    await this.sleep(batchLingerMs);
+    if (this.stopping) return batch;
+    let pending: number;
+    try {
+      pending = (await consumer.info()).num_pending;
+    } catch (error) {
+      this.log.warn({ error: errorText(error) }, 'consumer info failed; writing the batch as it is');
+      return batch;
+    }
+    return pending === 0
+      ? batch
+      : [...batch, ...(await this.more(consumer, Math.min(batchSize - batch.length, pending)))];
+  }
+
+  /**
+   * Pulls messages known to be waiting. The short expiry only matters if
+   * another replica took them meanwhile. A failure returns nothing: the
+   * messages already held are written (not left to time out), and the next
+   * first pull finds out whether the consumer is gone.
+   */
+  private async more(consumer: Consumer, max: number): Promise<JsMsg[]> {
+    try {
+      return await this.pull(consumer, max, 1_000);
+    } catch (error) {
+      this.log.warn(
+        { error: errorText(error) },
+        'pull of waiting messages failed; writing the batch as it is',
+      );
+      return [];
+    }
   }
 
   /** One pull; stop() ends a waiting one at once. */

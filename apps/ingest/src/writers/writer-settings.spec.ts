@@ -15,6 +15,16 @@ describe('readWriterSettings', () => {
       /at least 1000/,
     );
   });
+
+  it('takes 0 for the batch linger (off) but nothing negative or fractional', () => {
+    expect(readWriterSettings({ SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS: '0' }).batchLingerMs).toBe(0);
+    expect(readWriterSettings({ SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS: '5' }).batchLingerMs).toBe(5);
+    for (const raw of ['-1', '2.5', '00', 'off']) {
+      expect(() => readWriterSettings({ SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS: raw })).toThrow(
+        'SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS must be a non-negative integer',
+      );
+    }
+  });
 });
 
 describe('backoffMs', () => {

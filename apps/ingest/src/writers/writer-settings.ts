@@ -10,6 +10,13 @@ export interface WriterSettings {
    * a message can reach a pull the client already gave up on (it then waits out ack_wait).
    */
   fetchExpiresMs: number;
+  /**
+   * When a fetch found a backlog (more messages pending after the first), wait this long once more and
+   * add what arrived meanwhile to the batch: a busy tenant's batches grow several times over, and a
+   * statement, a pull and a transaction per batch are paid that many times less. 0 turns it off; a quiet
+   * tenant (nothing pending after its first message) never waits.
+   */
+  batchLingerMs: number;
   /** JetStream ack_wait of the writer consumers: a batch held longer (its replica died) is redelivered. */
   ackWaitMs: number;
   /** First delay after a failed batch; doubles per failure up to backoffMaxMs. */
@@ -24,6 +31,7 @@ export interface WriterSettings {
 export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   batchSize: 200,
   fetchExpiresMs: 30_000,
+  batchLingerMs: 20,
   ackWaitMs: 30_000,
   backoffBaseMs: 500,
   backoffMaxMs: 10_000,
@@ -34,6 +42,7 @@ export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
 const ENV_KEYS: Record<keyof WriterSettings, string> = {
   batchSize: 'SYSMANAGE_INGEST_WRITER_BATCH_SIZE',
   fetchExpiresMs: 'SYSMANAGE_INGEST_WRITER_FETCH_EXPIRES_MS',
+  batchLingerMs: 'SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS',
   ackWaitMs: 'SYSMANAGE_INGEST_WRITER_ACK_WAIT_MS',
   backoffBaseMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_BASE_MS',
   backoffMaxMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_MAX_MS',
@@ -48,6 +57,7 @@ export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
     ENV_KEYS,
     DEFAULT_WRITER_SETTINGS,
     (message) => new WriterError(WriterErrorCode.INVALID_SETTING, message),
+    ['batchLingerMs'],
   );
   if (settings.fetchExpiresMs < 1_000) {
     throw new WriterError(
