@@ -37,7 +37,67 @@ describe('parseRfc3339', () => {
     ['a space for the T', '2026-06-01 12:00:00Z'],
     ['trailing text', '2026-06-01T12:00:00Z '],
     ['an empty string', ''],
+    ['a dot without fraction digits', '2026-06-01T12:00:00.Z'],
+    ['a letter in the year', '2O26-06-01T12:00:00Z'],
+    ['a sign in the month', '2026-+6-01T12:00:00Z'],
+    ['a truncated offset', '2026-06-01T12:00:00+02:0'],
+    ['an offset without colon', '2026-06-01T12:00:00+0200'],
+    ['an offset and a Z', '2026-06-01T12:00:00+02:00Z'],
+    ['a fraction after the offset', '2026-06-01T12:00:00Z.5'],
   ])('refuses %s (%s)', (_what, text) => {
     expect(parseRfc3339(text)).toBeUndefined();
+  });
+});
+
+/** The definition as a regular expression (the parser reads it by position, for speed). */
+const REFERENCE =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+describe('parseRfc3339 against the grammar', () => {
+  it('accepts exactly the strings of the grammar that name a real instant, over mutations of valid ones', () => {
+    const seeds = ['2026-06-01T12:00:00Z', '2024-02-29T23:59:59.123456+05:30', '1999-12-31t00:00:00.5-11:45'];
+    const alphabet = '0123456789-:.TZtz+ ';
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      let text = seeds[next(seeds.length)] ?? '';
+      for (let edits = 1 + next(3); edits > 0; edits--) {
+        const at = next(text.length + 1);
+        const op = next(3);
+        const c = alphabet[next(alphabet.length)] ?? '';
+        text =
+          op === 0
+            ? text.slice(0, at) + c + text.slice(at + 1)
+            : op === 1
+              ? text.slice(0, at) + c + text.slice(at)
+              : text.slice(0, at) + text.slice(at + 1);
+      }
+      const parsed = parseRfc3339(text);
+      const fields = REFERENCE.exec(text);
+      if (fields === null) {
+        expect([text, parsed]).toEqual([text, undefined]);
+        continue;
+      }
+      const [year, month, day, hour, minute, second, , offsetHour = 0, offsetMinute = 0] = fields
+        .slice(1)
+        .map((f) => (f === undefined ? undefined : Number(f)));
+      const monthDays = new Date(Date.UTC(2000 + ((year ?? 0) % 400), month ?? 0, 0)).getUTCDate();
+      const inRange =
+        month! >= 1 &&
+        month! <= 12 &&
+        day! >= 1 &&
+        day! <= monthDays &&
+        hour! <= 23 &&
+        minute! <= 59 &&
+        second! <= 59 &&
+        offsetHour <= 23 &&
+        offsetMinute <= 59;
+      // In the grammar: accepted exactly when every field is in range, as the instant Date reads.
+      expect([text, parsed !== undefined]).toEqual([text, inRange]);
+      if (inRange && year! >= 100) expect([text, parsed]).toEqual([text, Date.parse(text)]);
+    }
   });
 });
