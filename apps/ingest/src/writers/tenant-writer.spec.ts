@@ -42,27 +42,25 @@ function fakeMsg(messageIds: string | string[], pending: number): FakeMsg {
 }
 
 /**
- * A consumer whose pulls hand out the queued messages, then wait (like an
- * idle stream); `arrivals` join the queue one per pull after the first
- * (messages that come in while a batch is being gathered).
+ * A consumer whose pulls wait for a first message (like a long pull on a
+ * stream), then hand out up to their maximum; each of `arrivals` joins the
+ * queue its delay after the first pull (messages an agent sends meanwhile).
  */
-function fakeConsumer(queue: FakeMsg[], arrivals: FakeMsg[] = []): Consumer {
-  let pulls = 0;
+function fakeConsumer(queue: FakeMsg[], arrivals: Array<[FakeMsg, number]> = []): Consumer {
+  let pulled = false;
   return {
     info: () => Promise.resolve({ num_pending: queue.length }),
     fetch: ({ max_messages }: { max_messages: number }) => {
-      pulls += 1;
-      const arrived = pulls > 1 ? arrivals.shift() : undefined;
-      if (arrived) queue.push(arrived);
-      const batch = queue.splice(0, max_messages);
+      if (!pulled) for (const [msg, delay] of arrivals) setTimeout(() => queue.push(msg), delay);
+      pulled = true;
       let stopped = false;
       return Promise.resolve({
         stop: () => {
           stopped = true;
         },
         async *[Symbol.asyncIterator]() {
-          yield* batch;
-          if (batch.length === 0) while (!stopped) await new Promise((r) => setTimeout(r, 5));
+          while (queue.length === 0 && !stopped) await new Promise((r) => setTimeout(r, 2));
+          yield* queue.splice(0, max_messages);
         },
       });
     },
@@ -95,7 +93,7 @@ function writerWith(
   queue: FakeMsg[],
   databases: TenantDatabases,
   settings: Partial<typeof DEFAULT_WRITER_SETTINGS> = {},
-  arrivals: FakeMsg[] = [],
+  arrivals: Array<[FakeMsg, number]> = [],
 ): { writer: TenantWriter; registry: Registry } {
   const registry = new Registry();
   const consumer = fakeConsumer(queue, arrivals);
@@ -184,30 +182,53 @@ describe('TenantWriter', () => {
     ]);
   });
 
+  /** Runs a writer over `queue` and `arrivals` until every message is acked; the message ids of each statement. */
+  async function statementsOf(
+    queue: FakeMsg[],
+    arrivals: Array<[FakeMsg, number]>,
+    batchLingerMs: number,
+  ): Promise<string[][]> {
+    const statements: string[][] = [];
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (_tenantId, work) => {
+        const written: string[] = [];
+        statements.push(written);
+        return work(fakeClient(written));
+      },
+    };
+    const all = [...queue, ...arrivals.map(([msg]) => msg)];
+    const { writer } = writerWith(queue, databases, { batchLingerMs }, arrivals);
+    writer.start();
+    await until(() => all.every((m) => m.settled.includes('ack')));
+    await writer.stop();
+    return statements;
+  }
+
   it.each([
-    [20, [['m1', 'm2', 'm3']]],
-    [0, [['m1', 'm2'], ['m3']]],
-  ])(
-    'with a backlog, lingers %i ms once and adds what arrived meanwhile to the batch',
-    async (batchLingerMs, expected) => {
-      // m1 comes with one more pending (a backlog); m3 arrives while the first two are gathered.
-      const msgs = [fakeMsg('m1', 1), fakeMsg('m2', 0), fakeMsg('m3', 0)];
-      const statements: string[][] = [];
-      const databases: TenantDatabases = {
-        forget: () => Promise.resolve(),
-        withTenantClient: (_tenantId, work) => {
-          const written: string[] = [];
-          statements.push(written);
-          return work(fakeClient(written));
-        },
-      };
-      const { writer } = writerWith(msgs.slice(0, 2), databases, { batchLingerMs }, msgs.slice(2));
-      writer.start();
-      await until(() => msgs.every((m) => m.settled.includes('ack')));
-      await writer.stop();
-      expect(statements).toEqual(expected);
-    },
-  );
+    ['a backlog', 20, [['m1', 'm2', 'm3']]],
+    ['a backlog, linger off', 0, [['m1', 'm2'], ['m3']]],
+  ])('with %s (linger %i ms), adds what arrives meanwhile to the batch', async (_what, linger, expected) => {
+    // m1 comes with one more pending; m3 arrives while the batch is gathered.
+    const queue = [fakeMsg('m1', 1), fakeMsg('m2', 0)];
+    expect(await statementsOf(queue, [[fakeMsg('m3', 0), 5]], linger)).toEqual(expected);
+  });
+
+  it('lingers for a tenant whose first message came at once, not for one whose first message was waited for', async () => {
+    // No backlog, but the message was there when pulled: a busy tenant; m2 arrives during the linger.
+    expect(await statementsOf([fakeMsg('m1', 0)], [[fakeMsg('m2', 0), 5]], 20)).toEqual([['m1', 'm2']]);
+    // The first message came after 60 ms of waiting: a quiet tenant, written at once, m2 on its own.
+    expect(
+      await statementsOf(
+        [],
+        [
+          [fakeMsg('m1', 0), 60],
+          [fakeMsg('m2', 0), 66],
+        ],
+        20,
+      ),
+    ).toEqual([['m1'], ['m2']]);
+  });
 
   it('terminates an envelope it cannot decode and still stores the rest of the fetch', async () => {
     const broken = fakeMsg('m-bad', 1);
@@ -295,7 +316,11 @@ describe('TenantWriter', () => {
       forget: () => Promise.resolve(),
       withTenantClient: (_tenantId, work) => work(client),
     };
-    const { writer, registry } = writerWith([...msgs], databases, { ledgerPruneIntervalMs: 1 });
+    // No linger: each message is a batch of its own, so the loop turns (and prunes) between them.
+    const { writer, registry } = writerWith([...msgs], databases, {
+      ledgerPruneIntervalMs: 1,
+      batchLingerMs: 0,
+    });
     writer.start();
     const pruned = async () =>
       (await registry.getSingleMetric('sysmanage_ingest_ledger_pruned_total')?.get())?.values[0]?.value ?? 0;

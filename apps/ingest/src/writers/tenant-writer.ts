@@ -149,19 +149,26 @@ export class TenantWriter {
 
   /**
    * Waits (up to fetchExpiresMs, a long pull as JetStream recommends) for the
-   * first message, then takes what else is already waiting, up to the batch
-   * size: a quiet tenant's message is written at once, and no pull lingers
-   * to fill a batch. When there was a backlog (a busy tenant), it waits
-   * batchLingerMs once more and takes what arrived meanwhile (the consumer's
-   * pending count says how much), so a busy tenant's batches are several
-   * times larger than what happened to be waiting at the first pull.
+   * first message. A quiet tenant (the message was waited for longer than
+   * batchLingerMs, and nothing else is pending) has it written at once. A
+   * busy one takes what else is already waiting, then waits batchLingerMs
+   * once more and takes what arrived meanwhile (the consumer's pending count
+   * says how much), so its batches are several times larger than what
+   * happened to be waiting at the first pull. No pull lingers to fill a batch.
    */
   private async nextBatch(consumer: Consumer): Promise<JsMsg[]> {
     const { batchSize, fetchExpiresMs, batchLingerMs } = this.deps.settings;
+    const pulledAt = Date.now();
     const first = await this.pull(consumer, 1, fetchExpiresMs);
     const [head] = first;
-    if (head === undefined || batchSize === 1 || head.info.pending === 0 || this.stopping) return first;
-    const batch = [...first, ...(await this.more(consumer, Math.min(batchSize - 1, head.info.pending)))];
+    if (head === undefined || batchSize === 1 || this.stopping) return first;
+    // Busy: a backlog, or the first message came sooner than a linger (more are likely to follow it).
+    const busy = head.info.pending > 0 || Date.now() - pulledAt < batchLingerMs;
+    if (!busy) return first;
+    const batch =
+      head.info.pending === 0
+        ? first
+        : [...first, ...(await this.more(consumer, Math.min(batchSize - 1, head.info.pending)))];
     if (batchLingerMs === 0 || batch.length >= batchSize || this.stopping) return batch;
     await this.sleep(batchLingerMs);
     if (this.stopping) return batch;

@@ -11,10 +11,10 @@ export interface WriterSettings {
    */
   fetchExpiresMs: number;
   /**
-   * When a fetch found a backlog (more messages pending after the first), wait this long once more and
-   * add what arrived meanwhile to the batch: a busy tenant's batches grow several times over, and a
-   * statement, a pull and a transaction per batch are paid that many times less. 0 turns it off; a quiet
-   * tenant (nothing pending after its first message) never waits.
+   * For a busy tenant (a backlog behind its first message, or that message came sooner than this), wait
+   * this long once more and add what arrived meanwhile to the batch: its batches grow several times over,
+   * and a statement, a pull and a transaction per batch are paid that many times less. 0 turns it off; a
+   * quiet tenant's message is written at once.
    */
   batchLingerMs: number;
   /** JetStream ack_wait of the writer consumers: a batch held longer (its replica died) is redelivered. */
