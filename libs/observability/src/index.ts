@@ -9,6 +9,7 @@ export { natsHealthCheck } from './health/nats-health-check';
 export { postgresHealthCheck } from './health/postgres-health-check';
 export { DEFAULT_CHECK_TIMEOUT_MS, runHealthChecks, type CheckFailure } from './health/run-health-checks';
 export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';
+export { trackExchange, type ExchangeReporter } from './http/request-observer.middleware';
 export { HttpMetrics } from './metrics/http-metrics';
 export { metricsRegistry } from './metrics/metrics-registry';
 export { ObservabilityError, ObservabilityErrorCode } from './observability.error';

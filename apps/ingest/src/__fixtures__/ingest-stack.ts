@@ -40,7 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { configureAgentHttp } from '../agent/agent-body';
+import { configureAgentHttp } from '../agent/messages-endpoint';
 import { IngestAppModule } from '../app.module';
 
 export const REGISTRY_DB = 'sysmanage_registry';

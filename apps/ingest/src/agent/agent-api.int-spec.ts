@@ -357,6 +357,81 @@ describe('agent API (collapsed mode, real PostgreSQL and JetStream)', () => {
     await eventually('202 after resume', async () => (await statusOf()) === 202, 5_000);
   });
 
+  it('POST /messages has a request id, an access line and HTTP metrics, with the route template, like every route', async () => {
+    const accepted = await post(host.host_token, { messages: [heartbeat()] }).set(
+      'x-request-id',
+      'agent-req-202',
+    );
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers['x-request-id']).toBe('agent-req-202');
+    expect(accepted.headers['content-type']).toBe('application/json; charset=utf-8');
+    // Trailing slash, other case and a query string reach the same route, as Express routing did.
+    const refused = await http()
+      .post(`${AGENT.toUpperCase()}/MESSAGES/?x=1`)
+      .set('content-type', 'application/json')
+      .set('x-request-id', 'agent-req-401')
+      .send('{"messages": []}');
+    expect(refused.status).toBe(401);
+    expect(refused.headers['x-request-id']).toBe('agent-req-401');
+    expect(refused.body).toMatchObject({
+      code: 'invalid_host_credential',
+      instance: '/API/V1/AGENT/MESSAGES/',
+    });
+    const generated = await post(host.host_token, '{"messages": [');
+    expect(generated.status).toBe(400);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await eventually(
+      'the access lines',
+      async () =>
+        logLines.filter((l) => l['msg'] === 'request completed' && /^agent-req-/.test(String(l['requestId'])))
+          .length === 2,
+      2_000,
+    );
+    const access = logLines.filter(
+      (l) => l['msg'] === 'request completed' && /^agent-req-/.test(String(l['requestId'])),
+    );
+    expect(
+      access.map(({ requestId, route, status, path, method }) => ({
+        requestId,
+        route,
+        status,
+        path,
+        method,
+      })),
+    ).toEqual([
+      {
+        requestId: 'agent-req-202',
+        route: `${AGENT}/messages`,
+        status: 202,
+        path: `${AGENT}/messages`,
+        method: 'POST',
+      },
+      {
+        requestId: 'agent-req-401',
+        route: `${AGENT}/messages`,
+        status: 401,
+        path: `${AGENT.toUpperCase()}/MESSAGES/`,
+        method: 'POST',
+      },
+    ]);
+    // The refusal's own warning carries the request id too (the log context).
+    expect(logLines).toContainEqual(
+      expect.objectContaining({
+        requestId: 'agent-req-401',
+        msg: 'agent request refused: no usable host credential',
+      }),
+    );
+    const metrics = (await http().get('/metrics')).text;
+    for (const status of [202, 400, 401]) {
+      expect(metrics).toMatch(
+        new RegExp(
+          `^http_requests_total\\{[^}]*method="POST"[^}]*route="${AGENT}/messages"[^}]*status="${status}"[^}]*\\} [1-9]`,
+          'm',
+        ),
+      );
+    }
+  });
+
   it('exposes accepted, rejected, latency and credential cache metrics', async () => {
     const res = await http().get('/metrics');
     expect(res.text).toMatch(/^sysmanage_ingest_messages_accepted_total\{type="heartbeat".*\} \d+$/m);

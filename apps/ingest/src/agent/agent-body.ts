@@ -1,5 +1,4 @@
-import { createParamDecorator, type ExecutionContext, type INestApplication } from '@nestjs/common';
-import { AGENT_LIMITS } from '@sysmanage/contracts';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AgentError, AgentErrorCode } from './agent-error';
 
@@ -11,7 +10,7 @@ const HARD_CEILING_FACTOR = 4;
 
 const BODY = Symbol('agentBody');
 
-type BodyOutcome = { ok: true; value: unknown } | { ok: false; error: AgentError };
+export type BodyOutcome = { ok: true; value: unknown } | { ok: false; error: AgentError };
 type AgentRequest = IncomingMessage & { [BODY]?: BodyOutcome };
 
 function parse(bytes: Buffer): BodyOutcome {
@@ -34,12 +33,35 @@ function tooLarge(limit: number): BodyOutcome {
 }
 
 /**
+ * Reads a request body up to `limit` bytes and hands `done` the parsed
+ * value, or malformed_json / payload_too_large. A body over the limit is
+ * drained (not buffered) so the agent reads the 413; far over it, the
+ * connection is cut.
+ */
+export function readAgentBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (outcome: BodyOutcome) => void,
+): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  let over = declared > limit;
+  let size = 0;
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) over = true;
+    if (!over) chunks.push(chunk);
+    if (size > limit * HARD_CEILING_FACTOR) req.destroy();
+  });
+  req.once('end', () => done(over ? tooLarge(limit) : parse(Buffer.concat(chunks))));
+}
+
+/**
  * Reads an agent request's body itself instead of leaving it to Express's
- * json parser: the outcome (the parsed value, or malformed_json /
- * payload_too_large) is kept on the request and raised by @AgentBody() after
- * the credential check, so these refusals come out as the agent API's
- * problem+json, with the request id, access log and metrics like any other.
- * A body over the limit is drained (not buffered) so the agent reads the 413.
+ * json parser: the outcome is kept on the request and raised by
+ * @AgentBody() after the credential check, so these refusals come out as the
+ * agent API's problem+json, with the request id, access log and metrics like
+ * any other.
  */
 export function agentBodyReader(limit: number) {
   return (req: AgentRequest, _res: ServerResponse, next: () => void): void => {
@@ -47,27 +69,11 @@ export function agentBodyReader(limit: number) {
       next();
       return;
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    let over = declared > limit;
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      if (!over) chunks.push(chunk);
-      if (size > limit * HARD_CEILING_FACTOR) req.destroy();
-    });
-    req.once('end', () => {
-      req[BODY] = over ? tooLarge(limit) : parse(Buffer.concat(chunks));
+    readAgentBody(req, limit, (outcome) => {
+      req[BODY] = outcome;
       next();
     });
   };
-}
-
-/** Mounts the body reader on the agent API; main.ts passes this as the service's `configure`. */
-export function configureAgentHttp(app: INestApplication): void {
-  // Registered before Nest's init adds Express's json parser, which then finds the body already read.
-  app.use(`/${AGENT_API_PREFIX}`, agentBodyReader(AGENT_LIMITS.maxBodyBytes));
 }
 
 /** The request body read by agentBodyReader; throws its malformed_json / payload_too_large. */

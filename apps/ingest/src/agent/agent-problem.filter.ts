@@ -25,8 +25,11 @@ export class AgentProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<IncomingMessage & { originalUrl?: string }>();
-    const res = http.getResponse<ServerResponse>();
+    this.respond(error, http.getRequest(), http.getResponse());
+  }
+
+  /** Answers `req` with the problem of `error` (also used by the POST /messages handler outside Nest). */
+  respond(error: unknown, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): void {
     const instance = (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
     const known = this.toAgentError(error, instance);
     this.metrics.rejected(known.code);

@@ -28,54 +28,74 @@ function pathWithoutQuery(req: RoutedRequest): string {
   return (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
 }
 
+/** Where a tracked exchange reports: the access log and the HTTP metrics. */
+export interface ExchangeReporter {
+  /** Writes the access lines (the middleware's is the root logger's child `HttpAccess`). */
+  log: Logger;
+  metrics: HttpMetrics;
+}
+
 /**
- * Gives every request an id (the caller's `x-request-id` when sane, else a new
- * UUID), echoes it in the response, runs the rest of the pipeline inside that
- * request context, and on completion writes one access line and the HTTP metrics.
+ * Gives a request its id (the caller's `x-request-id` when sane, else a new
+ * UUID), echoes it in the response and, on completion, writes one access
+ * line and the HTTP metrics with the route `route()` names then. Returns the
+ * id; the caller runs the request's work inside `runWithContext({ requestId })`.
+ * Used by RequestObserverMiddleware and by handlers that serve a route
+ * outside Nest's pipeline (ingest's POST /messages).
+ */
+export function trackExchange(
+  reporter: ExchangeReporter,
+  req: RoutedRequest,
+  res: ServerResponse,
+  route: () => string,
+): string {
+  const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
+  const started = process.hrtime.bigint();
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+
+  let done = false;
+  const complete = (aborted: boolean) => {
+    if (done) return;
+    done = true;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const template = route();
+    const method = req.method ?? 'UNKNOWN';
+    reporter.metrics.observe(method, template, res.statusCode, seconds);
+    // The listener may run outside the request's async scope; re-enter it explicitly.
+    runWithContext({ requestId }, () =>
+      reporter.log.info(
+        {
+          method,
+          path: pathWithoutQuery(req),
+          route: template,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+          ...(aborted ? { aborted: true } : {}),
+        },
+        'request completed',
+      ),
+    );
+  };
+  res.once('finish', () => complete(false));
+  res.once('close', () => complete(!res.writableFinished));
+  return requestId;
+}
+
+/**
+ * Tracks every request (trackExchange) and runs the rest of the pipeline
+ * inside its request context.
  */
 @Injectable()
 export class RequestObserverMiddleware implements NestMiddleware<RoutedRequest, ServerResponse> {
-  private readonly log: Logger;
+  private readonly reporter: ExchangeReporter;
 
-  constructor(
-    @Inject(ROOT_LOGGER) logger: Logger,
-    private readonly metrics: HttpMetrics,
-  ) {
-    this.log = logger.child({ context: 'HttpAccess' });
+  constructor(@Inject(ROOT_LOGGER) logger: Logger, metrics: HttpMetrics) {
+    this.reporter = { log: logger.child({ context: 'HttpAccess' }), metrics };
   }
 
   use(req: RoutedRequest, res: ServerResponse, next: () => void): void {
-    const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
-    const started = process.hrtime.bigint();
     const ownRoute = req.route;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-
-    let done = false;
-    const complete = (aborted: boolean) => {
-      if (done) return;
-      done = true;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplate(req, ownRoute);
-      const method = req.method ?? 'UNKNOWN';
-      this.metrics.observe(method, route, res.statusCode, seconds);
-      // The listener may run outside the request's async scope; re-enter it explicitly.
-      runWithContext({ requestId }, () =>
-        this.log.info(
-          {
-            method,
-            path: pathWithoutQuery(req),
-            route,
-            status: res.statusCode,
-            durationMs: Math.round(seconds * 1e6) / 1e3,
-            ...(aborted ? { aborted: true } : {}),
-          },
-          'request completed',
-        ),
-      );
-    };
-    res.once('finish', () => complete(false));
-    res.once('close', () => complete(!res.writableFinished));
-
+    const requestId = trackExchange(this.reporter, req, res, () => routeTemplate(req, ownRoute));
     runWithContext({ requestId }, next);
   }
 }
