@@ -36,10 +36,11 @@ const dataDir = path.join(workspace, 'data');
 const runDir = path.join(dataDir, 'run');
 const logDir = path.join(dataDir, 'logs');
 const configPath = process.env.SYSMANAGE_CONFIG ?? path.join(workspace, 'sysmanage-dev.yaml');
+// nodeArgs: ingest's larger young generation (apps/ingest/README.md, "Runtime"), as in its Dockerfile.
 const SERVICES = [
   { name: 'registry', args: [] },
   { name: 'provisioner', args: [] },
-  { name: 'ingest', args: [] },
+  { name: 'ingest', args: [], nodeArgs: ['--max-semi-space-size=64'] },
   { name: 'migrator', args: ['serve'] },
 ];
 const READY_TIMEOUT_MS = 90_000;
@@ -328,6 +329,7 @@ function startService(svc, config) {
     process.execPath,
     [
       '--enable-source-maps',
+      ...(svc.nodeArgs ?? []),
       path.join(workspace, 'dist', root, 'src', 'main.js'),
       ...svc.args,
       '--config',

@@ -44,13 +44,16 @@ interface BenchOptions {
   splitIngest: boolean;
   /** Extra environment of ingest (--ingest-env KEY=VALUE, repeatable), e.g. SYSMANAGE_REGISTRY_POOL_SIZE. */
   ingestEnv: Record<string, string>;
+  /** Extra Node.js options of ingest (--ingest-node-option --X=V, repeatable), e.g. --max-semi-space-size=64. */
+  ingestNodeOptions: string[];
   out: string;
 }
 
 const USAGE = `usage: node dist/tools/bench/ingest/src/main.js [--tenants N (20)] [--agents-per-tenant N (10)]
   [--concurrency N (32)] [--duration S (20)] [--half-duration S (15)] [--heartbeats N per request (20)]
   [--inventory-every N (10)] [--packages N (100)] [--storm-agents N (5000)] [--baseline-batch N (500)]
-  [--cpu-prof] [--keep-logs] [--split-ingest] [--ingest-env SYSMANAGE_X=V ...] [--out FILE (tools/bench/ingest/results/latest.json)]`;
+  [--cpu-prof] [--keep-logs] [--split-ingest] [--ingest-env SYSMANAGE_X=V ...]
+  [--ingest-node-option --x=v ...] [--out FILE (tools/bench/ingest/results/latest.json)]`;
 
 function parseOptions(argv: string[], workspace: string): BenchOptions {
   const options: BenchOptions = {
@@ -68,6 +71,8 @@ function parseOptions(argv: string[], workspace: string): BenchOptions {
     keepLogs: false,
     splitIngest: false,
     ingestEnv: {},
+    // As deployed (docker/ingest.Dockerfile, tools/stack): a later --ingest-node-option overrides it.
+    ingestNodeOptions: ['--max-semi-space-size=64'],
     out: join(workspace, 'tools/bench/ingest/results/latest.json'),
   };
   const numeric: Record<string, keyof BenchOptions> = {
@@ -104,6 +109,12 @@ function parseOptions(argv: string[], workspace: string): BenchOptions {
     else if (flag === '--ingest-env' && value !== undefined && /^SYSMANAGE_[A-Z_]+=.+$/.test(value)) {
       const eq = value.indexOf('=');
       options.ingestEnv[value.slice(0, eq)] = value.slice(eq + 1);
+    } else if (
+      flag === '--ingest-node-option' &&
+      value !== undefined &&
+      /^--[a-z][a-z0-9-]*(=[^\s]+)?$/.test(value)
+    ) {
+      options.ingestNodeOptions.push(value);
     } else throw new Error(`unknown argument ${flag}\n${USAGE}`);
   }
   if (options.tenants < 1 || options.stormAgents % options.tenants !== 0)
@@ -476,7 +487,10 @@ async function main(): Promise<number> {
   const stack = await startBenchStack({
     workspace,
     ingestEnv: options.ingestEnv,
-    ingestNodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    ingestNodeArgs: [
+      ...options.ingestNodeOptions,
+      ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    ],
     splitIngest: options.splitIngest,
     log,
   });
