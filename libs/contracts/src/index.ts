@@ -39,9 +39,11 @@ export {
 export { decodeIngestEnvelope, decodeIngestMessage } from './ingest/decode-ingest-message';
 export { parseRfc3339 } from './ingest/rfc3339';
 export {
+  encodeIngestEnvelope,
   ingestEnvelopeDedupId,
   type IngestEnvelope,
   type IngestEnvelopeItem,
+  type SerializedEnvelopeItem,
 } from './ingest/ingest-envelope';
 
 export {

@@ -46,6 +46,7 @@ describe('validateBatch', () => {
         type: 'heartbeat',
         timestamp: '2026-06-01T12:00:00.000Z',
         payload: { cpu_percent: 1 },
+        payloadJson: '{"cpu_percent":1}',
         bytes: 17,
       },
       {
@@ -53,6 +54,7 @@ describe('validateBatch', () => {
         type: 'system_info',
         timestamp: at(-1000),
         payload: { hostname: 'h', kernel: '6.1' },
+        payloadJson: '{"hostname":"h","kernel":"6.1"}',
         bytes: 31,
       },
       {
@@ -60,12 +62,27 @@ describe('validateBatch', () => {
         type: 'software_inventory',
         timestamp: at(0),
         payload: { packages: [{ name: 'bash', version: '5', package_manager: 'apt' }] },
+        payloadJson: '{"packages":[{"name":"bash","version":"5","package_manager":"apt"}]}',
         bytes: 68,
       },
     ]);
     // The size is the serialised payload's, the figure maxPayloadBytes is checked against.
-    for (const message of batch)
-      expect(message.bytes).toBe(Buffer.byteLength(JSON.stringify(message.payload)));
+    for (const message of batch) {
+      expect(message.payloadJson).toBe(JSON.stringify(message.payload));
+      expect(message.bytes).toBe(Buffer.byteLength(message.payloadJson));
+    }
+  });
+
+  it.each([
+    ['2026-06-01T11:59:59.250Z', '2026-06-01T11:59:59.250Z'],
+    ['2026-06-01t11:59:59.250z', '2026-06-01T11:59:59.250Z'],
+    ['2026-06-01T11:59:59.25Z', '2026-06-01T11:59:59.250Z'],
+    ['2026-06-01T11:59:59.2501Z', '2026-06-01T11:59:59.250Z'],
+    ['2026-06-01T13:59:59.250+02:00', '2026-06-01T11:59:59.250Z'],
+    ['2026-06-01T11:59:59Z', '2026-06-01T11:59:59.000Z'],
+  ])('normalises the timestamp %s to %s', (sent, stored) => {
+    const [message] = validateBatch({ messages: [heartbeat('a', { timestamp: sent })] }, NOW);
+    expect(message?.timestamp).toBe(stored);
   });
 
   it.each<[string, unknown, AgentErrorCode, number | undefined, string | undefined]>([

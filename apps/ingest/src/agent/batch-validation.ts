@@ -17,6 +17,8 @@ export interface ValidAgentMessage {
   readonly timestamp: string;
   /** The payload exactly as the agent sent it (undeclared keys are kept). */
   readonly payload: Record<string, unknown>;
+  /** The payload serialised (JSON.stringify), as the stream envelope carries it. */
+  readonly payloadJson: string;
   /** The payload's serialised size in bytes (checked against maxPayloadBytes; sizes the stream envelopes). */
   readonly bytes: number;
 }
@@ -77,7 +79,16 @@ function timestampOf(value: unknown, index: number, now: number, limits: BatchLi
       'timestamp',
     );
   }
-  return new Date(ms).toISOString();
+  return isCanonical(text) ? text : new Date(ms).toISOString();
+}
+
+/**
+ * Whether a valid RFC 3339 text is already what toISOString() would make of
+ * it (`yyyy-mm-ddThh:mm:ss.sssZ`, as agents built on Date send it): then it
+ * is kept as it is instead of formatted again.
+ */
+function isCanonical(text: string): boolean {
+  return text.length === 24 && text[10] === 'T' && text[19] === '.' && text[23] === 'Z';
 }
 
 function payloadOf(
@@ -85,10 +96,11 @@ function payloadOf(
   value: unknown,
   index: number,
   limits: BatchLimits,
-): { payload: Record<string, unknown>; bytes: number } {
+): { payload: Record<string, unknown>; payloadJson: string; bytes: number } {
   if (!isPlainObject(value))
     fail(AgentErrorCode.INVALID_PAYLOAD, 'payload must be an object', index, 'payload');
-  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  const payloadJson = JSON.stringify(value);
+  const bytes = Buffer.byteLength(payloadJson, 'utf8');
   if (bytes > limits.maxPayloadBytes) {
     fail(
       AgentErrorCode.PAYLOAD_TOO_LARGE,
@@ -102,7 +114,7 @@ function payloadOf(
     const field = first.field ? `payload.${first.field}` : 'payload';
     fail(AgentErrorCode.INVALID_PAYLOAD, `${field}: ${first.constraints.join(', ')}`, index, field);
   }
-  return { payload: value, bytes };
+  return { payload: value, payloadJson, bytes };
 }
 
 function messageAt(raw: unknown, index: number, now: number, limits: BatchLimits): ValidAgentMessage {

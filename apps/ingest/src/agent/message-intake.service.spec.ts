@@ -58,7 +58,7 @@ describe('MessageIntakeService', () => {
       expect.objectContaining({ messageId: 'a', type: 'heartbeat', bytes: 17 }),
       expect.objectContaining({ messageId: 'b', type: 'system_info' }),
     ]);
-    expect(published[0]?.messages[0]?.payload).toEqual({ cpu_percent: 3 });
+    expect(published[0]?.messages[0]?.payloadJson).toBe('{"cpu_percent":3}');
     expect(published[0]?.messages[0]).not.toHaveProperty('tenantId');
     expect(await counter(registry, 'sysmanage_ingest_messages_accepted_total')).toBe(2);
     expect(

@@ -42,11 +42,11 @@ export class MessageIntakeService {
         tenantId: host.tenantId,
         hostId: host.hostId,
         receivedAt: receivedAt.toISOString(),
-        messages: batch.map(({ id, type, timestamp, payload, bytes }) => ({
+        messages: batch.map(({ id, type, timestamp, payloadJson, bytes }) => ({
           messageId: id,
           type,
           timestamp,
-          payload,
+          payloadJson,
           bytes,
         })),
       });

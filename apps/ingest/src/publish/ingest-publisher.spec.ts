@@ -1,3 +1,4 @@
+import { encodeIngestEnvelope } from '@sysmanage/contracts';
 import { envelopesOf, type AcceptedBatch } from './ingest-publisher';
 
 const TENANT = '22222222-2222-4222-8222-222222222222';
@@ -12,7 +13,7 @@ function batch(types: string[], bytes = 100): AcceptedBatch {
       messageId: `m-${index}`,
       type,
       timestamp: `2026-11-28T11:59:${String(index).padStart(2, '0')}Z`,
-      payload: { n: index },
+      payloadJson: JSON.stringify({ n: index }),
       bytes,
     })),
   };
@@ -37,7 +38,7 @@ describe('envelopesOf', () => {
       });
       // Only the item fields travel; the publisher's size estimate does not.
       for (const item of envelope.messages)
-        expect(Object.keys(item).sort()).toEqual(['messageId', 'payload', 'timestamp']);
+        expect(Object.keys(item).sort()).toEqual(['messageId', 'payloadJson', 'timestamp']);
     }
   });
 
@@ -59,5 +60,36 @@ describe('envelopesOf', () => {
   it('gives a message larger than the limit an envelope of its own rather than dropping it', () => {
     const envelopes = envelopesOf(batch(['software_inventory', 'software_inventory'], 10_000), 4_000);
     expect(envelopes.map((e) => e.messages.length)).toEqual([1, 1]);
+  });
+});
+
+describe('encodeIngestEnvelope', () => {
+  it('writes the text JSON.stringify writes for the envelope, with escapes and non-ASCII intact', () => {
+    const payloads = [
+      { cpu_percent: 1.5, metrics: { 'a"b': 'line\nbreak', nested: [1, null, true] } },
+      { hostname: 'hôte-ü-💻', ip_addresses: ['10.0.0.1'], empty: {} },
+      {},
+    ];
+    const envelope = {
+      tenantId: TENANT,
+      hostId: HOST,
+      type: 'heartbeat',
+      receivedAt: '2026-11-28T12:00:00.000Z',
+      messages: payloads.map((payload, i) => ({
+        messageId: `m-"${i}\u2028`,
+        timestamp: `2026-11-28T11:59:0${i}.000Z`,
+        payload,
+      })),
+    };
+    const encoded = encodeIngestEnvelope({
+      ...envelope,
+      messages: envelope.messages.map(({ messageId, timestamp, payload }) => ({
+        messageId,
+        timestamp,
+        payloadJson: JSON.stringify(payload),
+      })),
+    });
+    expect(encoded.toString('utf8')).toBe(JSON.stringify(envelope));
+    expect(JSON.parse(encoded.toString('utf8'))).toEqual(envelope);
   });
 });

@@ -1,11 +1,11 @@
 import {
-  encodeMessage,
+  encodeIngestEnvelope,
   ensureStream,
   INGEST_STREAM_DEFINITION,
   ingestEnvelopeDedupId,
   ingestSubject,
   type IngestEnvelope,
-  type IngestEnvelopeItem,
+  type SerializedEnvelopeItem,
 } from '@sysmanage/contracts';
 import type { JetStreamClient, NatsConnection, PubAck } from 'nats';
 import type { Logger } from 'pino';
@@ -20,9 +20,12 @@ export interface AcceptedBatch {
   hostId: string;
   receivedAt: string;
   messages: ReadonlyArray<
-    IngestEnvelopeItem & { type: string; /** serialised payload size */ bytes: number }
+    SerializedEnvelopeItem & { type: string; /** serialised payload size */ bytes: number }
   >;
 }
+
+/** An envelope as published: its payloads already serialised (see encodeIngestEnvelope). */
+export type OutgoingEnvelope = Omit<IngestEnvelope, 'messages'> & { messages: SerializedEnvelopeItem[] };
 
 /** What is left of the server's max_payload for an envelope's messages (headers, envelope fields, keys). */
 const ENVELOPE_HEADROOM_BYTES = 16 * 1024;
@@ -36,10 +39,10 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
  * they would exceed `maxBytes`. A single message always gets an envelope
  * (ingest's own limits keep a payload well under the default max_payload).
  */
-export function envelopesOf(batch: AcceptedBatch, maxBytes: number): IngestEnvelope[] {
-  const envelopes: IngestEnvelope[] = [];
-  const open = new Map<string, { envelope: IngestEnvelope; bytes: number }>();
-  for (const { type, bytes, messageId, timestamp, payload } of batch.messages) {
+export function envelopesOf(batch: AcceptedBatch, maxBytes: number): OutgoingEnvelope[] {
+  const envelopes: OutgoingEnvelope[] = [];
+  const open = new Map<string, { envelope: OutgoingEnvelope; bytes: number }>();
+  for (const { type, bytes, messageId, timestamp, payloadJson } of batch.messages) {
     const size = bytes + ITEM_OVERHEAD_BYTES;
     let current = open.get(type);
     if (current === undefined || current.bytes + size > maxBytes) {
@@ -48,7 +51,7 @@ export function envelopesOf(batch: AcceptedBatch, maxBytes: number): IngestEnvel
       open.set(type, current);
       envelopes.push(current.envelope);
     }
-    current.envelope.messages.push({ messageId, timestamp, payload });
+    current.envelope.messages.push({ messageId, timestamp, payloadJson });
     current.bytes += size;
   }
   return envelopes;
@@ -116,9 +119,9 @@ export class IngestPublisher {
     return { stored: batch.messages.length - duplicates, duplicates };
   }
 
-  private publish(envelope: IngestEnvelope): Promise<PubAck> {
+  private publish(envelope: OutgoingEnvelope): Promise<PubAck> {
     const ids = envelope.messages.map((m) => m.messageId);
-    return this.js.publish(ingestSubject(envelope.tenantId, envelope.type), encodeMessage(envelope), {
+    return this.js.publish(ingestSubject(envelope.tenantId, envelope.type), encodeIngestEnvelope(envelope), {
       msgID: ingestEnvelopeDedupId(envelope.hostId, envelope.type, ids),
     });
   }
