@@ -295,17 +295,20 @@ describe('TenantWriter', () => {
     expect(msgs[0]!.settled[msgs[0]!.settled.length - 1]).toBe('nak');
   });
 
-  it('prunes the ledger between batches when the interval is up; a failed prune does not stop the writer', async () => {
+  it('prunes the ledger and the heartbeats between batches when the interval is up; a failed prune stops neither the other nor the writer', async () => {
     const msgs = [fakeMsg('p1', 0), fakeMsg('p2', 0)];
-    let prunes = 0;
+    const prunes = { ledger: 0, heartbeats: 0 };
     const batches = fakeClient();
     const client = {
       query: async (config: unknown, values?: unknown[]) => {
         if (typeof config === 'string') {
-          prunes += 1;
-          expect(values).toEqual([DEFAULT_WRITER_SETTINGS.ledgerRetentionHours, 5_000]);
-          if (prunes === 1) throw new Error('canceling statement due to statement timeout');
-          return { rowCount: prunes === 2 ? 2 : 0 };
+          const table = config.includes('processed_messages') ? 'ledger' : 'heartbeats';
+          prunes[table] += 1;
+          const { ledgerRetentionHours, heartbeatRetentionDays } = DEFAULT_WRITER_SETTINGS;
+          expect(values).toEqual([table === 'ledger' ? ledgerRetentionHours : heartbeatRetentionDays, 5_000]);
+          if (table === 'ledger' && prunes.ledger === 1)
+            throw new Error('canceling statement due to statement timeout');
+          return { rowCount: prunes[table] === (table === 'ledger' ? 2 : 1) ? 3 : 0 };
         }
         // A batch takes a few ms, so the 1 ms interval is up again at the next turn of the loop.
         await new Promise((r) => setTimeout(r, 5));
@@ -322,12 +325,43 @@ describe('TenantWriter', () => {
       batchLingerMs: 0,
     });
     writer.start();
-    const pruned = async () =>
-      (await registry.getSingleMetric('sysmanage_ingest_ledger_pruned_total')?.get())?.values[0]?.value ?? 0;
-    for (let i = 0; i < 200 && (await pruned()) < 2; i += 1) await new Promise((r) => setTimeout(r, 5));
+    const counted = async (name: string) =>
+      (await registry.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+    const ledger = () => counted('sysmanage_ingest_ledger_pruned_total');
+    for (let i = 0; i < 200 && (await ledger()) < 3; i += 1) await new Promise((r) => setTimeout(r, 5));
     await writer.stop();
-    expect(await pruned()).toBe(2);
-    expect(prunes).toBeGreaterThanOrEqual(2);
+    expect(await ledger()).toBe(3);
+    // The heartbeats were pruned at the first turn too, when the ledger's prune failed.
+    expect(await counted('sysmanage_ingest_heartbeats_pruned_total')).toBe(3);
+    expect(prunes.heartbeats).toBeGreaterThanOrEqual(prunes.ledger);
     expect(msgs.map((m) => m.settled)).toEqual([['ack'], ['ack']]);
+  });
+
+  it('keeps every heartbeat with a heartbeat retention of 0', async () => {
+    const statements: string[] = [];
+    const client = {
+      query: async (config: unknown) => {
+        if (typeof config === 'string') {
+          statements.push(config.includes('processed_messages') ? 'ledger' : 'heartbeats');
+          return { rowCount: 0 };
+        }
+        await new Promise((r) => setTimeout(r, 5));
+        return fakeClient().query(config as never);
+      },
+    } as unknown as ClientBase;
+    const msgs = [fakeMsg('k1', 0), fakeMsg('k2', 0)];
+    const databases: TenantDatabases = {
+      forget: () => Promise.resolve(),
+      withTenantClient: (_tenantId, work) => work(client),
+    };
+    const { writer } = writerWith([...msgs], databases, {
+      ledgerPruneIntervalMs: 1,
+      batchLingerMs: 0,
+      heartbeatRetentionDays: 0,
+    });
+    writer.start();
+    await until(() => msgs.every((m) => m.settled.includes('ack')) && statements.length > 0);
+    await writer.stop();
+    expect(new Set(statements)).toEqual(new Set(['ledger']));
   });
 });

@@ -5,7 +5,7 @@ import type { TenantDatabases } from '../tenant-db/tenant-databases';
 import { isTenantUnavailable } from '../tenant-db/tenant-unavailable-error';
 import { toAgentChange, type AgentChange } from './agent-change';
 import { decodeIngestRecords } from './ingest-record';
-import { pruneLedger } from './ledger-prune';
+import { pruneExpired, type PrunedTable } from './retention';
 import { writeBatch, type BatchOutcome } from './write-batch';
 import { ensureIngestStream, ensureWriterConsumer } from './writer-consumer';
 import { WriterError, WriterErrorCode } from './writer-error';
@@ -64,7 +64,7 @@ export class TenantWriter {
   private wake: (() => void) | null = null;
   private waiting: ConsumerMessages | null = null;
   private readonly log: Logger;
-  /** When the tenant's ledger is pruned next (one interval after start, then every interval). */
+  /** When the tenant's ledger and heartbeats are pruned next (one interval after start, then every interval). */
   private nextPruneAt: number;
 
   constructor(
@@ -93,7 +93,7 @@ export class TenantWriter {
     let bound = await this.bind();
     if (bound !== null) this.log.info({ consumer: bound.name }, 'tenant writer started');
     while (!this.stopping && bound !== null) {
-      await this.pruneLedgerIfDue();
+      await this.pruneIfDue();
       let batch: JsMsg[] = [];
       try {
         batch = await this.nextBatch(bound.consumer);
@@ -119,22 +119,29 @@ export class TenantWriter {
   }
 
   /**
-   * Deletes the tenant's ledger rows past the retention when the interval is
-   * up. Between batches, so it takes no connection a batch is waiting for; a
-   * failure is logged and retried at the next interval, never stops the writer.
+   * Deletes the tenant's ledger rows and heartbeats past their retentions
+   * when the interval is up. Between batches, so it takes no connection a
+   * batch is waiting for; a failure is logged and retried at the next
+   * interval, never stops the writer.
    */
-  private async pruneLedgerIfDue(): Promise<void> {
+  private async pruneIfDue(): Promise<void> {
     if (Date.now() < this.nextPruneAt) return;
-    const { ledgerRetentionHours, ledgerPruneIntervalMs } = this.deps.settings;
+    const { ledgerRetentionHours, heartbeatRetentionDays, ledgerPruneIntervalMs } = this.deps.settings;
     this.nextPruneAt = Date.now() + ledgerPruneIntervalMs;
+    await this.prune('ledger', ledgerRetentionHours, { retentionHours: ledgerRetentionHours });
+    if (heartbeatRetentionDays > 0)
+      await this.prune('heartbeats', heartbeatRetentionDays, { retentionDays: heartbeatRetentionDays });
+  }
+
+  private async prune(table: PrunedTable, retention: number, logged: Record<string, number>): Promise<void> {
     try {
       const deleted = await this.deps.databases.withTenantClient(this.tenantId, (client) =>
-        pruneLedger(client, ledgerRetentionHours),
+        pruneExpired(client, table, retention),
       );
-      this.deps.metrics.ledgerPruned(deleted);
-      if (deleted > 0) this.log.info({ deleted, retentionHours: ledgerRetentionHours }, 'ledger pruned');
+      this.deps.metrics.pruned(table, deleted);
+      if (deleted > 0) this.log.info({ deleted, ...logged }, `${table} pruned`);
     } catch (error) {
-      this.log.warn({ error: errorText(error) }, 'ledger prune failed; retrying at the next interval');
+      this.log.warn({ error: errorText(error) }, `${table} prune failed; retrying at the next interval`);
     }
   }
 

@@ -18,6 +18,7 @@ export const WRITER_METRIC_NAMES = [
   'sysmanage_ingest_writer_pending_messages',
   'sysmanage_ingest_writers_running',
   'sysmanage_ingest_ledger_pruned_total',
+  'sysmanage_ingest_heartbeats_pruned_total',
 ] as const;
 
 /**
@@ -30,7 +31,8 @@ export class WriterMetrics {
   private readonly failures: Counter<'reason'>;
   private readonly batchSeconds: Histogram;
   private readonly lagSeconds: Histogram;
-  private readonly pruned: Counter;
+  private readonly ledgerPrunedTotal: Counter;
+  private readonly heartbeatsPrunedTotal: Counter;
   /** Last `pending` JetStream reported to each tenant's writer (messages still in the stream for it). */
   private readonly pending = new Map<string, number>();
 
@@ -65,9 +67,14 @@ export class WriterMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
-    this.pruned = new Counter({
+    this.ledgerPrunedTotal = new Counter({
       name: 'sysmanage_ingest_ledger_pruned_total',
       help: 'processed_messages rows deleted for being older than the ledger retention',
+      registers,
+    });
+    this.heartbeatsPrunedTotal = new Counter({
+      name: 'sysmanage_ingest_heartbeats_pruned_total',
+      help: 'host_heartbeats rows deleted for being older than the heartbeat retention',
       registers,
     });
     const pending = this.pending;
@@ -99,8 +106,9 @@ export class WriterMetrics {
     for (let i = 0; i < count; i += 1) this.lagSeconds.observe(lag);
   }
 
-  ledgerPruned(count: number): void {
-    if (count > 0) this.pruned.inc(count);
+  /** Rows a retention prune deleted from `table` (see retention.ts). */
+  pruned(table: 'ledger' | 'heartbeats', count: number): void {
+    if (count > 0) (table === 'ledger' ? this.ledgerPrunedTotal : this.heartbeatsPrunedTotal).inc(count);
   }
 
   duplicate(count: number): void {

@@ -1,5 +1,6 @@
 import { backoffMs, DEFAULT_WRITER_SETTINGS, readWriterSettings } from './writer-settings';
 import { WriterErrorCode } from './writer-error';
+import { MIN_HEARTBEAT_RETENTION_DAYS } from './retention';
 
 describe('readWriterSettings', () => {
   it('uses the defaults without environment', () => {
@@ -24,6 +25,24 @@ describe('readWriterSettings', () => {
         'SYSMANAGE_INGEST_WRITER_BATCH_LINGER_MS must be a non-negative integer',
       );
     }
+  });
+});
+
+describe('heartbeat retention', () => {
+  it('takes 0 (keep) or a number of days beyond the oldest timestamp ingest accepts, and refuses less', () => {
+    expect(
+      readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '0' }).heartbeatRetentionDays,
+    ).toBe(0);
+    expect(
+      readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '8' }).heartbeatRetentionDays,
+    ).toBe(8);
+    expect(MIN_HEARTBEAT_RETENTION_DAYS).toBe(8);
+    expect(() => readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '7' })).toThrow(
+      expect.objectContaining({
+        code: WriterErrorCode.INVALID_SETTING,
+        message: expect.stringContaining('must be 0 (keep) or at least 8, got 7'),
+      }),
+    );
   });
 });
 

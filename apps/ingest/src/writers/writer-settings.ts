@@ -1,4 +1,5 @@
 import { readPositiveInts } from '../tenant-db/env-settings';
+import { MIN_HEARTBEAT_RETENTION_DAYS } from './retention';
 import { WriterError, WriterErrorCode } from './writer-error';
 
 /** How the tenant writers consume; every field has a production default and an env override. */
@@ -22,9 +23,14 @@ export interface WriterSettings {
   /** First delay after a failed batch; doubles per failure up to backoffMaxMs. */
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** processed_messages rows older than this are deleted (see pruneLedger). */
+  /** processed_messages rows older than this are deleted (see retention.ts). */
   ledgerRetentionHours: number;
-  /** How often each tenant writer prunes its tenant's ledger; the first prune is one interval after start. */
+  /**
+   * host_heartbeats rows whose agent timestamp is older than this many days are deleted; 0 keeps them all.
+   * At least MIN_HEARTBEAT_RETENTION_DAYS (a heartbeat is its own de-duplication key).
+   */
+  heartbeatRetentionDays: number;
+  /** How often each tenant writer prunes its tenant's ledger and heartbeats; the first prune is one interval after start. */
   ledgerPruneIntervalMs: number;
 }
 
@@ -36,6 +42,7 @@ export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   backoffBaseMs: 500,
   backoffMaxMs: 10_000,
   ledgerRetentionHours: 168,
+  heartbeatRetentionDays: 30,
   ledgerPruneIntervalMs: 3_600_000,
 };
 
@@ -47,6 +54,7 @@ const ENV_KEYS: Record<keyof WriterSettings, string> = {
   backoffBaseMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_BASE_MS',
   backoffMaxMs: 'SYSMANAGE_INGEST_WRITER_BACKOFF_MAX_MS',
   ledgerRetentionHours: 'SYSMANAGE_INGEST_LEDGER_RETENTION_HOURS',
+  heartbeatRetentionDays: 'SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS',
   ledgerPruneIntervalMs: 'SYSMANAGE_INGEST_LEDGER_PRUNE_INTERVAL_MS',
 };
 
@@ -57,8 +65,16 @@ export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
     ENV_KEYS,
     DEFAULT_WRITER_SETTINGS,
     (message) => new WriterError(WriterErrorCode.INVALID_SETTING, message),
-    ['batchLingerMs'],
+    ['batchLingerMs', 'heartbeatRetentionDays'],
   );
+  const { heartbeatRetentionDays } = settings;
+  if (heartbeatRetentionDays !== 0 && heartbeatRetentionDays < MIN_HEARTBEAT_RETENTION_DAYS) {
+    throw new WriterError(
+      WriterErrorCode.INVALID_SETTING,
+      `${ENV_KEYS.heartbeatRetentionDays} must be 0 (keep) or at least ${MIN_HEARTBEAT_RETENTION_DAYS}, got ${heartbeatRetentionDays}: ` +
+        'ingest accepts heartbeats that old, and one pruned sooner could be stored again',
+    );
+  }
   if (settings.fetchExpiresMs < 1_000) {
     throw new WriterError(
       WriterErrorCode.INVALID_SETTING,
