@@ -121,6 +121,38 @@ describe('installMessagesEndpoint', () => {
   });
 });
 
+describe('MessagesEndpoint.handle', () => {
+  it('cuts the connection and logs when answering a refusal itself fails', async () => {
+    const logged: unknown[] = [];
+    const endpoint = new MessagesEndpoint({
+      authenticator: {
+        authenticate: () => Promise.reject(new AgentError(AgentErrorCode.INVALID_HOST_CREDENTIAL, 'no')),
+      } as never,
+      intake: {} as never,
+      problems: {
+        respond: () => {
+          throw new Error('cannot write the problem');
+        },
+      } as never,
+      reporter: {
+        log: { info: () => undefined, error: (fields: unknown) => logged.push(fields) } as never,
+        metrics: { observe: () => undefined } as never,
+      },
+      bodyLimit: 1024,
+    });
+    const server = createServer((req, res) => endpoint.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      await expect(send(server, 'POST', '/api/v1/agent/messages', 'Bearer bad')).rejects.toThrow(
+        /socket hang up|ECONNRESET/,
+      );
+      expect(logged).toEqual([{ err: expect.objectContaining({ message: 'cannot write the problem' }) }]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('MessagesEndpoint.matches', () => {
   const endpoint = new MessagesEndpoint({} as never);
   it.each([

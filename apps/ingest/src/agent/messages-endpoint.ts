@@ -58,7 +58,13 @@ export class MessagesEndpoint {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const requestId = trackExchange(this.deps.reporter, req, res, () => MESSAGES_ROUTE);
-    void runWithContext({ requestId }, () => this.serve(req, res));
+    runWithContext({ requestId }, () =>
+      // serve() answers every error itself; this is for a failure while answering one.
+      this.serve(req, res).catch((error: unknown) => {
+        this.deps.reporter.log.error({ err: error }, 'agent request failed while being answered');
+        res.destroy();
+      }),
+    );
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
