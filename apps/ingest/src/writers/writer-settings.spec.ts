@@ -43,6 +43,12 @@ describe('heartbeat retention', () => {
         message: expect.stringContaining('must be 0 (keep) or at least 8, got 7'),
       }),
     );
+    expect(() => readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '36501' })).toThrow(
+      'SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS must be at most 36500 (0 keeps every heartbeat), got 36501',
+    );
+    expect(
+      readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '36500' }).heartbeatRetentionDays,
+    ).toBe(36_500);
   });
 });
 

@@ -46,6 +46,9 @@ export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   ledgerPruneIntervalMs: 3_600_000,
 };
 
+/** A century: beyond it the prune's cut-off leaves PostgreSQL's timestamp range; 0 is how to keep everything. */
+const MAX_HEARTBEAT_RETENTION_DAYS = 36_500;
+
 const ENV_KEYS: Record<keyof WriterSettings, string> = {
   batchSize: 'SYSMANAGE_INGEST_WRITER_BATCH_SIZE',
   fetchExpiresMs: 'SYSMANAGE_INGEST_WRITER_FETCH_EXPIRES_MS',
@@ -73,6 +76,12 @@ export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
       WriterErrorCode.INVALID_SETTING,
       `${ENV_KEYS.heartbeatRetentionDays} must be 0 (keep) or at least ${MIN_HEARTBEAT_RETENTION_DAYS}, got ${heartbeatRetentionDays}: ` +
         'ingest accepts heartbeats that old, and one pruned sooner could be stored again',
+    );
+  }
+  if (heartbeatRetentionDays > MAX_HEARTBEAT_RETENTION_DAYS) {
+    throw new WriterError(
+      WriterErrorCode.INVALID_SETTING,
+      `${ENV_KEYS.heartbeatRetentionDays} must be at most ${MAX_HEARTBEAT_RETENTION_DAYS} (0 keeps every heartbeat), got ${heartbeatRetentionDays}`,
     );
   }
   if (settings.fetchExpiresMs < 1_000) {
