@@ -29,7 +29,7 @@ describe('readWriterSettings', () => {
 });
 
 describe('heartbeat retention', () => {
-  it('takes 0 (keep) or a number of days beyond the oldest timestamp ingest accepts, and refuses less', () => {
+  it('takes 0 (keep) or a number of days beyond the oldest timestamp ingest accepts, up to a century; the ledger up to a century too', () => {
     expect(
       readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '0' }).heartbeatRetentionDays,
     ).toBe(0);
@@ -49,6 +49,9 @@ describe('heartbeat retention', () => {
     expect(
       readWriterSettings({ SYSMANAGE_INGEST_HEARTBEAT_RETENTION_DAYS: '36500' }).heartbeatRetentionDays,
     ).toBe(36_500);
+    expect(() => readWriterSettings({ SYSMANAGE_INGEST_LEDGER_RETENTION_HOURS: '876001' })).toThrow(
+      'SYSMANAGE_INGEST_LEDGER_RETENTION_HOURS must be at most 876000, got 876001',
+    );
   });
 });
 

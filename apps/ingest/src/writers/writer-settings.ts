@@ -46,8 +46,9 @@ export const DEFAULT_WRITER_SETTINGS: WriterSettings = {
   ledgerPruneIntervalMs: 3_600_000,
 };
 
-/** A century: beyond it the prune's cut-off leaves PostgreSQL's timestamp range; 0 is how to keep everything. */
+/** A century: beyond it a prune's cut-off leaves PostgreSQL's timestamp range (0 keeps every heartbeat). */
 const MAX_HEARTBEAT_RETENTION_DAYS = 36_500;
+const MAX_LEDGER_RETENTION_HOURS = MAX_HEARTBEAT_RETENTION_DAYS * 24;
 
 const ENV_KEYS: Record<keyof WriterSettings, string> = {
   batchSize: 'SYSMANAGE_INGEST_WRITER_BATCH_SIZE',
@@ -82,6 +83,12 @@ export function readWriterSettings(env: NodeJS.ProcessEnv): WriterSettings {
     throw new WriterError(
       WriterErrorCode.INVALID_SETTING,
       `${ENV_KEYS.heartbeatRetentionDays} must be at most ${MAX_HEARTBEAT_RETENTION_DAYS} (0 keeps every heartbeat), got ${heartbeatRetentionDays}`,
+    );
+  }
+  if (settings.ledgerRetentionHours > MAX_LEDGER_RETENTION_HOURS) {
+    throw new WriterError(
+      WriterErrorCode.INVALID_SETTING,
+      `${ENV_KEYS.ledgerRetentionHours} must be at most ${MAX_LEDGER_RETENTION_HOURS}, got ${settings.ledgerRetentionHours}`,
     );
   }
   if (settings.fetchExpiresMs < 1_000) {
