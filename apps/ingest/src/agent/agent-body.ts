@@ -57,9 +57,9 @@ export function readAgentBody(
 }
 
 /**
- * Reads an agent request's body itself instead of leaving it to Express's
- * json parser: the outcome is kept on the request and raised by
- * @AgentBody() after the credential check, so these refusals come out as the
+ * Reads the body of an agent request Nest serves (registration) instead of
+ * leaving it to Express's json parser: the outcome is kept on the request and
+ * raised by @AgentBody() in the route, so these refusals come out as the
  * agent API's problem+json, with the request id, access log and metrics like
  * any other.
  */

@@ -1,32 +1,23 @@
-import { All, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
-import type { AuthenticatedHost } from '../auth/host-authenticator';
-import { CurrentHost, HostCredentialGuard, inTenantContext } from '../auth/host-credential.guard';
+import { All, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { AGENT_API_PREFIX, AgentBody } from './agent-body';
 import { AgentError, AgentErrorCode } from './agent-error';
 import { AgentProblemFilter } from './agent-problem.filter';
-import { MessageIntakeService, type AcceptedResponse } from './message-intake.service';
 import { RegistrationService, type RegisterResponse } from './registration.service';
 
-/** The agent API (DESIGN section 6): registration and message batches. */
+/**
+ * The agent API (DESIGN section 6) as far as Nest serves it: registration.
+ * `POST /messages`, the route every agent calls all the time, is served
+ * before Express and Nest by MessagesEndpoint (messages-endpoint.ts).
+ */
 @Controller(AGENT_API_PREFIX)
 @UseFilters(AgentProblemFilter)
 export class AgentController {
-  constructor(
-    private readonly registration: RegistrationService,
-    private readonly intake: MessageIntakeService,
-  ) {}
+  constructor(private readonly registration: RegistrationService) {}
 
   @Post('register')
   @HttpCode(201)
   register(@AgentBody() body: unknown): Promise<RegisterResponse> {
     return this.registration.register(body);
-  }
-
-  @Post('messages')
-  @HttpCode(202)
-  @UseGuards(HostCredentialGuard)
-  messages(@CurrentHost() host: AuthenticatedHost, @AgentBody() body: unknown): Promise<AcceptedResponse> {
-    return inTenantContext(host, () => this.intake.accept(host, body));
   }
 }
 

@@ -16,7 +16,6 @@ import { DataSource } from 'typeorm';
 import { CredentialEvents } from '../auth/credential-events';
 import { HostAuthenticator } from '../auth/host-authenticator';
 import { HostCredentialCache } from '../auth/host-credential-cache';
-import { HostCredentialGuard } from '../auth/host-credential.guard';
 import { registryCredentialLoader } from '../auth/registry-credential-loader';
 import { IngestPublisher } from '../publish/ingest-publisher';
 import { AgentMetrics } from './agent-metrics';
@@ -61,7 +60,10 @@ function childLogger(parent: Logger, context: string): Logger {
   return parent.child({ context });
 }
 
-/** The agent API: `POST /api/v1/agent/register` and `POST /api/v1/agent/messages`. Needs TENANT_DATABASES. */
+/**
+ * The agent API: `POST /api/v1/agent/register` (Nest) and the providers
+ * MessagesEndpoint serves `POST /api/v1/agent/messages` with. Needs TENANT_DATABASES.
+ */
 @Module({})
 export class AgentModule {
   static forRoot(config: SysManageConfig, env: NodeJS.ProcessEnv = process.env): DynamicModule {
@@ -99,7 +101,6 @@ export class AgentModule {
           useFactory: (nc: NatsConnection, root: Logger) =>
             new IngestPublisher(nc, childLogger(root, 'IngestPublisher')),
         },
-        HostCredentialGuard,
         RegistrationService,
         MessageIntakeService,
         AgentLifecycle,

@@ -10,7 +10,6 @@ import {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { HostAuthenticator } from '../auth/host-authenticator';
-import { inTenantContext } from '../auth/host-credential.guard';
 import { AGENT_API_PREFIX, agentBodyReader, readAgentBody, type BodyOutcome } from './agent-body';
 import { AgentProblemFilter } from './agent-problem.filter';
 import { HOST_AUTHENTICATOR } from './agent.tokens';
@@ -35,11 +34,11 @@ function bodyOf(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
 
 /**
  * `POST /api/v1/agent/messages` served straight off Node's HTTP server,
- * outside Express and Nest: it is the one route every agent calls all the
- * time, and the framework's routing, middleware chain, guard, parameter and
- * response handling were a tenth of ingest's busy time at the bench's peak.
- * It does what that pipeline did for it, in the same order and with the
- * same answers: a request id and the access log and HTTP metrics
+ * outside Express and Nest (the only implementation of the route): it is the
+ * one route every agent calls all the time, and the framework's routing,
+ * middleware chain, guard, parameter and response handling were a tenth of
+ * ingest's busy time at the bench's peak. It does what that pipeline did for
+ * it, in the same order and with the same answers: a request id and the access log and HTTP metrics
  * (trackExchange), the body read with its limit, the host credential checked
  * before the body is looked at, the batch accepted in the tenant's log
  * context, and every refusal as the agent API's problem+json
@@ -72,7 +71,9 @@ export class MessagesEndpoint {
       const body = await bodyOf(req, this.deps.bodyLimit);
       const host = await this.deps.authenticator.authenticate(req.headers.authorization);
       if (!body.ok) throw body.error;
-      const accepted = await inTenantContext(host, () => this.deps.intake.accept(host, body.value));
+      const accepted = await runWithContext({ tenantId: host.tenantId }, () =>
+        this.deps.intake.accept(host, body.value),
+      );
       res.statusCode = 202;
       res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(accepted));
