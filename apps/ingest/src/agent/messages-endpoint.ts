@@ -16,7 +16,7 @@ import { HOST_AUTHENTICATOR } from './agent.tokens';
 import { MessageIntakeService } from './message-intake.service';
 
 /** The route of `POST /messages`, as the access log and the HTTP metrics label it. */
-export const MESSAGES_ROUTE = `/${AGENT_API_PREFIX}/messages`;
+const MESSAGES_ROUTE = `/${AGENT_API_PREFIX}/messages`;
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -2,7 +2,7 @@ import { AGENT_LIMITS } from '@sysmanage/contracts';
 import type { ClientBase } from 'pg';
 
 /** Rows per DELETE: short transactions, no long lock on a table while agents' messages keep coming. */
-export const PRUNE_BATCH = 5_000;
+const PRUNE_BATCH = 5_000;
 
 /**
  * Heartbeats are kept at least this long: ingest accepts a message up to
