@@ -86,6 +86,37 @@ describe('TenantPoolManager (fake connections)', () => {
     expect(text).toContain(`sysmanage_tenant_pool_evictions_total{server="${SERVER}",reason="lru"} 1`);
   });
 
+  it('a tenant that has a connection waits for it rather than closing another tenant’s warm pool', async () => {
+    make({ maxConnectionsPerServer: 2, maxPerTenant: 2 });
+    await manager.withClient(target('a'), async () => undefined);
+    const b = await hold(manager, target('b'));
+    const second = manager.withClient(target('b'), async (client) => client.query('x'));
+    await sleep(20);
+    expect(manager.stats()[0]).toMatchObject({ waiters: 1, connections: 2 });
+    b.release();
+    await expect(second).resolves.toEqual({ rows: [{ user: 'u_b' }] });
+    await b.done;
+    expect(fake.opened).toBe(2);
+    expect(fake.clients.find((c) => c.config.user === 'u_a')?.ended).toBe(false);
+    expect(manager.livePools(SERVER).sort()).toEqual(['a', 'b']);
+  });
+
+  it('a tenant that has a connection may still close a pool unused for 5 s', async () => {
+    make({ maxConnectionsPerServer: 2, maxPerTenant: 2 });
+    const realNow = Date.now.bind(Date);
+    const past = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 6_000);
+    await manager.withClient(target('a'), async () => undefined);
+    past.mockRestore();
+    const b = await hold(manager, target('b'));
+    await expect(manager.withClient(target('b'), async (client) => client.query('x'))).resolves.toEqual({
+      rows: [{ user: 'u_b' }],
+    });
+    expect(fake.clients.find((c) => c.config.user === 'u_a')?.ended).toBe(true);
+    expect(manager.livePools(SERVER)).toEqual(['b']);
+    b.release();
+    await b.done;
+  });
+
   it('never evicts an in-use pool: a request waits, then times out with ACQUIRE_TIMEOUT, and the held client still works', async () => {
     make({ maxConnectionsPerServer: 2, maxPerTenant: 1, acquireTimeoutMs: 80 });
     const a = await hold(manager, target('a'));

@@ -6,6 +6,12 @@ import type { ClientFactory, TenantPoolManagerOptions, TenantPoolTarget } from '
 
 const TOO_MANY_CONNECTIONS = '53300';
 
+/**
+ * A pool unused this long is cold: closed to make room for another tenant even when that tenant already
+ * has a connection (see dispatch). Below it, only a tenant with no connection at all takes the slot.
+ */
+const COLD_POOL_MS = 5_000;
+
 interface Waiter {
   pool: TenantPool;
   readonly enqueuedAt: number;
@@ -221,15 +227,21 @@ export class TenantPoolManager {
   /**
    * Serves waiters in arrival order. A waiter whose pool has an idle connection takes it; one that needs a
    * new connection takes a free slot, but once one such waiter is blocked no later one may jump ahead of it.
-   * Blocked waiters get slots by closing idle connections elsewhere (LRU idle pool first).
+   * A blocked waiter whose tenant has no connection at all (`starving`) gets a slot by closing idle
+   * connections elsewhere (the LRU idle pool first); later waiters leave their idle connections for it. A
+   * blocked waiter whose tenant already has one waits for its own pool's connections instead, and closes
+   * only a pool nobody has used for COLD_POOL_MS: closing a warm pool to widen a busy one only makes its
+   * tenant reconnect moments later, and a new session (fork, authentication, cold caches) costs the server
+   * far more than the statement the waiter is waiting to run.
    */
   private dispatch(server: ServerState): void {
     let blocked = 0;
+    let starving = 0;
     for (const waiter of [...server.queue]) {
       const pool = waiter.pool;
       if (pool.idle.length > 0) {
-        // An earlier waiter is blocked on a slot: it goes first (the idle connection may be reclaimed for it).
-        if (blocked > 0) continue;
+        // A starving waiter goes first (the idle connection may be reclaimed for it).
+        if (starving > 0) continue;
         const idle = pool.idle.pop() as PooledConnection;
         this.dequeue(server, waiter);
         this.handOut(waiter, idle);
@@ -242,13 +254,17 @@ export class TenantPoolManager {
         continue;
       }
       blocked += 1;
+      if (pool.size === 0) starving += 1;
     }
-    while (blocked > server.closing && this.reclaimSlot(server)) {
+    while (starving > server.closing && this.reclaimSlot(server, true)) {
       // each reclaim starts closing at least one connection, which raises server.closing
+    }
+    while (blocked > server.closing && this.reclaimSlot(server, false)) {
+      // the other blocked waiters only take cold pools
     }
   }
 
-  private reclaimSlot(server: ServerState): boolean {
+  private reclaimSlot(server: ServerState, forStarving: boolean): boolean {
     let lruIdlePool: TenantPool | null = null;
     let lruBusyPool: TenantPool | null = null;
     for (const pool of server.pools) {
@@ -259,10 +275,11 @@ export class TenantPoolManager {
         lruBusyPool = pool;
       }
     }
-    if (lruIdlePool) {
+    if (lruIdlePool && (forStarving || Date.now() - lruIdlePool.lastUsed >= COLD_POOL_MS)) {
       void this.retire(lruIdlePool, 'lru', null);
       return true;
     }
+    if (!forStarving) return false;
     // No idle pool: trim a spare idle connection of a busy pool; the pool itself (in use) stays.
     const spare = lruBusyPool?.idle.shift();
     if (spare) {
