@@ -6,6 +6,7 @@ import { repoRoot, runAsCli, writePrettierJson } from '@sysmanage/testing';
 import type { BatchShape, SimAgent } from './agents';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { summarizeProfiles } from './cpu-profile';
+import { probeMachine } from './machine-probe';
 import { startFloor } from './floor';
 import {
   closedLoop,
@@ -482,6 +483,8 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), workspace);
   const loadBefore = loadavg();
   const startedAt = new Date().toISOString();
+  const probe = probeMachine();
+  log(`machine: fstat ${probe.fstatUs} us, page touch ${probe.pageTouchUs} us`);
   log('starting PostgreSQL, NATS, OpenBAO and the four services');
   const profDir = join(workspace, 'tmp', `bench-ingest-prof-${process.pid}`);
   const stack = await startBenchStack({
@@ -513,6 +516,7 @@ async function main(): Promise<number> {
       node: process.version,
       postgres: stack.pg.version,
       loadAverageBefore: loadBefore,
+      probe,
       loadAverageAfter: loadavg(),
     },
     parameters: { ...options, out: undefined },
