@@ -5,9 +5,9 @@ import { fstatSync } from 'node:fs';
  * besides computing: system calls (every socket read and write between
  * ingest, NATS and PostgreSQL) and first touches of fresh memory (new
  * PostgreSQL sessions, heap growth). Under some hypervisors both cost many
- * times what they cost on bare metal, and not every day the same, so runs of
- * different days are compared with these beside them. Measured once, before
- * the stack starts, while the machine is quiet.
+ * times what they cost on bare metal, and not the same on every machine of
+ * one kind, so runs of different machines are compared with these beside
+ * them. Measured once, before the stack starts, while the machine is quiet.
  */
 export interface MachineProbe {
   /** One `fs.fstatSync(0)`: Node's own overhead plus a system call that does almost nothing. */
